@@ -1,0 +1,8 @@
+package dev.brink.hub.store;
+
+/** Read access to every concern of the store, within one snapshot. */
+public interface StoreView {
+    RegistryRepository registry();
+
+    TwinRepository twins();
+}
