@@ -5,4 +5,7 @@ public interface StoreView {
     RegistryRepository registry();
 
     TwinRepository twins();
+
+    /** MQTT persistent sessions of the device endpoint. */
+    SessionRepository sessions();
 }
