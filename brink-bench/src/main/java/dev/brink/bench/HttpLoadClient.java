@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  */
 final class HttpLoadClient implements AutoCloseable {
     static final String API_VERSION = "api-version=2021-04-12";
+    static final int KEEP_ALIVE_SECONDS = 3600;
 
     private final HttpClientAgent client;
     private final String host;
@@ -43,6 +44,8 @@ final class HttpLoadClient implements AutoCloseable {
                 .setTrustOptions(new PemTrustOptions().addCertPath(caPem.toString()))
                 .setVerifyHost(true)
                 .setKeepAlive(true)
+                // idle connections stay open between loops: no handshake storm when the next loop starts
+                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                 .setDefaultHost(host)
                 .setDefaultPort(port);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections)

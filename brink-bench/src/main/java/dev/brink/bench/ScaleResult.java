@@ -15,6 +15,8 @@ package dev.brink.bench;
  *     {@code otherBytes} the rest of the data dir (certificates, policies)
  * @param rssMaxMib the hub's largest VmRSS, sampled every second, during this step
  * @param rssEnd the hub's memory after this step
+ * @param loadStart the machine's 1-minute load average when the step began; {@code loadEnd} when it ended
+ *     (anything well above 2 means other work shared the two cores with the hub and the load generator)
  */
 record ScaleResult(
         int twins,
@@ -30,7 +32,9 @@ record ScaleResult(
         long walBytes,
         long otherBytes,
         double rssMaxMib,
-        RssSampler.Rss rssEnd) {
+        RssSampler.Rss rssEnd,
+        double loadStart,
+        double loadEnd) {
 
     /** Module twins created per second by the identity loop (each device PUT is part of the cost). */
     double identityTwinsPerSecond() {

@@ -178,8 +178,11 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
                 // the same paths and bodies as the hub loops, so request sizes match
                 TwinWorkload workload = new TwinWorkload(http, modulesPerDevice);
                 int space = twins.get(twins.size() - 1);
+                warmConnections("baseline", workload);
                 LoadDriver.run("baseline warm-up", 0, warmup, patchInFlight, remaining(),
                         i -> workload.patchDesired(random(space), i));
+                LoadDriver.run("baseline GET warm-up", 0, warmup, getInFlight, remaining(),
+                        i -> workload.getTwin(random(space)));
                 LoadDriver.Result get = measure("baseline GET", getRequests, getInFlight, i -> workload.getTwin(random(space)));
                 LoadDriver.Result patch = measure("baseline PATCH", patchRequests, patchInFlight,
                         i -> workload.patchDesired(random(space), i));
@@ -194,6 +197,8 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
     private ScaleResult step(TwinWorkload workload, RssSampler rss, Path dir, int from, int target) throws Exception {
         log("=== %s module twins (adding %,d) ===", TwinScaleReport.label(target), target - from);
         rss.resetMax();
+        double loadStart = loadAverage();
+        warmConnections("hub", workload);
         int firstDevice = from / modulesPerDevice;
         int devices = target / modulesPerDevice - firstDevice;
         LoadDriver.Result identities = measure("create devices+modules", firstDevice, devices, createInFlight,
@@ -215,7 +220,7 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
                 (sizes[0] + sizes[1] + sizes[2]) / 1048576.0, sizes[0] / 1048576.0, sizes[1] / 1048576.0, rssMax,
                 end.vmRssMib(), end.rssAnonMib(), end.rssFileMib());
         return new ScaleResult(target, target - from, modulesPerDevice, identities, tags, get, patch, select, count,
-                sizes[0], sizes[1], sizes[2], rssMax, end);
+                sizes[0], sizes[1], sizes[2], rssMax, end, loadStart, loadAverage());
     }
 
     private LoadDriver.Result measure(String name, int total, int inFlight, java.util.function.IntFunction<Future<?>> op) {
@@ -230,6 +235,30 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
                 r.failures(), r.seconds(), r.perSecond(), r.latency().p50(), r.latency().p90(), r.latency().p99(),
                 r.latency().max());
         return r;
+    }
+
+    /**
+     * Opens the client's connections a few at a time (8, 16, 32, 64 in flight), so that later loops never
+     * start with dozens of simultaneous TLS handshakes, which a cold JVM can time out.
+     */
+    private void warmConnections(String name, TwinWorkload workload) {
+        int max = Math.max(createInFlight, Math.max(getInFlight, patchInFlight));
+        for (int n = Math.min(8, max); ; n = Math.min(max, n * 2)) {
+            LoadDriver.Result r = LoadDriver.run(name + " connections", 0, n * 20, n, remaining(), i -> workload.statistics());
+            if (n == max) {
+                log("%s: %d connections open (%,.0f requests/s at the end of the ramp)", name, n, r.perSecond());
+                return;
+            }
+        }
+    }
+
+    /** The 1-minute load average of the machine (/proc/loadavg), or -1 when unreadable. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static void requireComplete(LoadDriver.Result r, int expected) {

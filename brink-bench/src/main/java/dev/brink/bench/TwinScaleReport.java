@@ -53,6 +53,8 @@ final class TwinScaleReport {
         row(md, scales, "hub RSS after the step, MiB", "%,.0f", s -> s.rssEnd().vmRssMib());
         row(md, scales, "  of which anonymous (heap etc.), MiB", "%,.0f", s -> s.rssEnd().rssAnonMib());
         row(md, scales, "  of which file-backed (mmap'd db), MiB", "%,.0f", s -> s.rssEnd().rssFileMib());
+        row(md, scales, "machine 1-min load average at start of step", "%.1f", ScaleResult::loadStart);
+        row(md, scales, "machine 1-min load average at end of step", "%.1f", ScaleResult::loadEnd);
         md.append('\n');
         failures(md, scales);
         baseline(md, scales, baseline);

@@ -62,6 +62,11 @@ final class TwinWorkload {
         return http.send(HttpMethod.PATCH, twinPath(k), Buffer.buffer(body), null, REQUEST_TIMEOUT, 200);
     }
 
+    /** A cheap authenticated request, used to open connections before a loop. */
+    Future<?> statistics() {
+        return http.send(HttpMethod.GET, "/statistics/devices", null, null, REQUEST_TIMEOUT, 200);
+    }
+
     Future<?> getTwin(int k) {
         return http.send(HttpMethod.GET, twinPath(k), null, null, REQUEST_TIMEOUT, 200);
     }

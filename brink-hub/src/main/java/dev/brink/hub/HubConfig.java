@@ -17,6 +17,8 @@ import java.util.Set;
  * @param mqttPort the device endpoint port (used by the MQTT endpoint)
  * @param sanDnsNames extra DNS names for the server certificate
  * @param sanIpAddresses extra IP addresses for the server certificate
+ * @param eventsRetention how long device-to-cloud events are kept (default 7 days)
+ * @param eventsMaxBytes how much space the events log may use before its oldest events are deleted (default 1 GiB)
  */
 public record HubConfig(
         Path dataDir,
@@ -25,8 +27,12 @@ public record HubConfig(
         int httpsPort,
         int mqttPort,
         List<String> sanDnsNames,
-        List<String> sanIpAddresses) {
+        List<String> sanIpAddresses,
+        java.time.Duration eventsRetention,
+        long eventsMaxBytes) {
 
+    public static final java.time.Duration DEFAULT_EVENTS_RETENTION = java.time.Duration.ofDays(7);
+    public static final long DEFAULT_EVENTS_MAX_BYTES = 1L << 30;
     public static final Path DEFAULT_DATA_DIR = Path.of(".brink", "hub");
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_HTTPS_PORT = 8443;
@@ -42,6 +48,20 @@ public record HubConfig(
         requirePort(mqttPort, "mqttPort");
         sanDnsNames = List.copyOf(sanDnsNames == null ? List.of() : sanDnsNames);
         sanIpAddresses = List.copyOf(sanIpAddresses == null ? List.of() : sanIpAddresses);
+        eventsRetention = eventsRetention == null ? DEFAULT_EVENTS_RETENTION : eventsRetention;
+        if (eventsRetention.isNegative() || eventsRetention.isZero()) {
+            throw new IllegalArgumentException("eventsRetention must be positive, got " + eventsRetention);
+        }
+        if (eventsMaxBytes <= 0) {
+            throw new IllegalArgumentException("eventsMaxBytes must be positive, got " + eventsMaxBytes);
+        }
+    }
+
+    /** The configuration without the events-log limits (defaults), as before they existed. */
+    public HubConfig(Path dataDir, String host, String hubHostName, int httpsPort, int mqttPort,
+            List<String> sanDnsNames, List<String> sanIpAddresses) {
+        this(dataDir, host, hubHostName, httpsPort, mqttPort, sanDnsNames, sanIpAddresses, DEFAULT_EVENTS_RETENTION,
+                DEFAULT_EVENTS_MAX_BYTES);
     }
 
     public static Builder builder() {
@@ -50,7 +70,8 @@ public record HubConfig(
 
     public Builder toBuilder() {
         return new Builder().dataDir(dataDir).host(host).hubHostName(hubHostName).httpsPort(httpsPort)
-                .mqttPort(mqttPort).sanDnsNames(sanDnsNames).sanIpAddresses(sanIpAddresses);
+                .mqttPort(mqttPort).sanDnsNames(sanDnsNames).sanIpAddresses(sanIpAddresses)
+                .eventsRetention(eventsRetention).eventsMaxBytes(eventsMaxBytes);
     }
 
     /**
@@ -106,6 +127,8 @@ public record HubConfig(
         private int mqttPort = DEFAULT_MQTT_PORT;
         private final Set<String> sanDnsNames = new LinkedHashSet<>();
         private final Set<String> sanIpAddresses = new LinkedHashSet<>();
+        private java.time.Duration eventsRetention = DEFAULT_EVENTS_RETENTION;
+        private long eventsMaxBytes = DEFAULT_EVENTS_MAX_BYTES;
 
         private Builder() {
         }
@@ -158,9 +181,21 @@ public record HubConfig(
             return this;
         }
 
+        /** How long device-to-cloud events are kept. */
+        public Builder eventsRetention(java.time.Duration retention) {
+            this.eventsRetention = retention;
+            return this;
+        }
+
+        /** The space the events log may use before its oldest events are deleted. */
+        public Builder eventsMaxBytes(long maxBytes) {
+            this.eventsMaxBytes = maxBytes;
+            return this;
+        }
+
         public HubConfig build() {
             return new HubConfig(dataDir, host, hubHostName, httpsPort, mqttPort,
-                    new ArrayList<>(sanDnsNames), new ArrayList<>(sanIpAddresses));
+                    new ArrayList<>(sanDnsNames), new ArrayList<>(sanIpAddresses), eventsRetention, eventsMaxBytes);
         }
     }
 }

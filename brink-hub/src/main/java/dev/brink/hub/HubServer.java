@@ -1,12 +1,21 @@
 package dev.brink.hub;
 
-import dev.brink.hub.c2d.CloudToDeviceQueue;
+import dev.brink.hub.c2d.C2dMessageCounts;
+import dev.brink.hub.c2d.CloudToDeviceService;
+import dev.brink.hub.c2d.DurableCloudToDeviceQueue;
+import dev.brink.hub.c2d.sqlite.SqliteCloudToDeviceStore;
 import dev.brink.hub.configuration.ConfigurationService;
 import dev.brink.hub.events.EventLog;
+import dev.brink.hub.events.EventRetention;
+import dev.brink.hub.events.RetentionJob;
+import dev.brink.hub.events.sqlite.SqliteEventRetention;
 import dev.brink.hub.events.sqlite.SqliteEventLog;
 import dev.brink.hub.mqtt.DeviceEndpoint;
 import dev.brink.hub.query.QueryService;
 import dev.brink.hub.registry.RegistryService;
+import dev.brink.hub.rest.CaCertificateApi;
+import dev.brink.hub.rest.CloudToDeviceApi;
+import dev.brink.hub.rest.EventsApi;
 import dev.brink.hub.rest.MethodsApi;
 import dev.brink.hub.rest.RestServer;
 import dev.brink.hub.rest.ServiceApi;
@@ -59,6 +68,8 @@ public final class HubServer implements AutoCloseable {
     private RestServer rest;
     private EventLog events;
     private DeviceEndpoint devices;
+    private DurableCloudToDeviceQueue c2dQueue;
+    private CloudToDeviceService c2d;
     private int httpsPort;
     private String serviceConnectionString;
 
@@ -106,10 +117,23 @@ public final class HubServer implements AutoCloseable {
         // Device endpoint (issue 3): events log, MQTT/TLS listeners, MQTT over WebSocket, direct methods.
         events = SqliteEventLog.open(dataDir.resolve(SqliteEventLog.FILE_NAME));
         closeables.push(events);
+        closeables.push(new RetentionJob(SqliteEventRetention.open(dataDir.resolve(SqliteEventLog.FILE_NAME),
+                new EventRetention.Limits(config.eventsRetention(), config.eventsMaxBytes())), clock,
+                RetentionJob.DEFAULT_INTERVAL));
+        SqliteCloudToDeviceStore c2dStore = SqliteCloudToDeviceStore.open(
+                dataDir.resolve(SqliteCloudToDeviceStore.FILE_NAME));
+        closeables.push(c2dStore);
+        c2dQueue = new DurableCloudToDeviceQueue(c2dStore, clock);
+        closeables.push(c2dQueue);
+        new C2dMessageCounts(c2dQueue, store);
+        c2d = new CloudToDeviceService(c2dQueue, registry, clock);
         devices = DeviceEndpoint.start(vertx, config, certificates, rest.router(), store, registry, twins, events,
-                CloudToDeviceQueue.none(), clock);
+                c2dQueue, clock);
         closeables.push(devices);
         new MethodsApi(registry, devices.connections()).mount(rest.router());
+        new CloudToDeviceApi(c2d).mount(rest.router());
+        new EventsApi(events).mount(rest.router());
+        new CaCertificateApi(certificates).mount(rest.router());
         httpsPort = rest.listen(config.host(), config.httpsPort());
         serviceConnectionString = policies.connectionString(AccessPolicies.IOTHUBOWNER, config.hubHostName(),
                 httpsPort);
@@ -144,6 +168,16 @@ public final class HubServer implements AutoCloseable {
     /** The durable device-to-cloud events log. */
     public EventLog eventLog() {
         return events;
+    }
+
+    /** Sending cloud-to-device messages. */
+    public CloudToDeviceService cloudToDevice() {
+        return c2d;
+    }
+
+    /** The durable cloud-to-device queue the device endpoint delivers from. */
+    public DurableCloudToDeviceQueue cloudToDeviceQueue() {
+        return c2dQueue;
     }
 
     /** The bound HTTPS port (the real one when the configured port was 0). */

@@ -53,6 +53,7 @@ final class HubProcess implements AutoCloseable {
     static HubProcess start(Path work, String name, List<String> jvmOptions) throws IOException, InterruptedException {
         Path dataDir = work.resolve(name + "-data");
         Path log = work.resolve(name + ".log");
+        deleteRecursively(dataDir); // a fresh hub: no devices, sessions or events from an earlier run
         Files.createDirectories(work.resolve("pids"));
         int mqttPort = freePort();
         List<String> command = new ArrayList<>();
@@ -101,6 +102,17 @@ final class HubProcess implements AutoCloseable {
     private static java.util.Optional<String> find(Pattern p, String line) {
         Matcher m = p.matcher(line);
         return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** A port that was free a moment ago (the hub prints its HTTPS port, not its MQTT port, so we choose). */

@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LoadGenerator implements AutoCloseable {
     private static final int KEEP_ALIVE_SECONDS = 60;
 
+    private static final int CONNECT_ATTEMPTS = 3;
+
     private final Vertx vertx;
+    private final AtomicInteger retries = new AtomicInteger();
+    private final AtomicReference<String> firstRetryCause = new AtomicReference<>();
 
     LoadGenerator(int eventLoops) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
@@ -63,7 +67,7 @@ final class LoadGenerator implements AutoCloseable {
             }
             pending.acquire();
             DeviceLogin login = logins.get(i);
-            connect(target, login, cleanSession, maxInflight).onComplete(ar -> {
+            connectWithRetry(target, login, cleanSession, maxInflight, CONNECT_ATTEMPTS).onComplete(ar -> {
                 if (ar.succeeded()) {
                     connected.add(ar.result());
                 } else {
@@ -80,6 +84,30 @@ final class LoadGenerator implements AutoCloseable {
         List<Connected> ordered = new ArrayList<>(connected);
         ordered.sort(java.util.Comparator.comparing(c -> c.login().deviceId()));
         return new ConnectResult(ordered, failed.get(), firstFailure.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A failed attempt is retried after a second; retries are counted and reported. */
+    private Future<Connected> connectWithRetry(MqttTarget target, DeviceLogin login, boolean cleanSession,
+            int maxInflight, int attempts) {
+        return connect(target, login, cleanSession, maxInflight).recover(e -> {
+            if (attempts <= 1) {
+                return Future.failedFuture(e);
+            }
+            retries.incrementAndGet();
+            firstRetryCause.compareAndSet(null, login.deviceId() + ": " + e);
+            return Future.<Long>future(p -> vertx.setTimer(1000, p::complete))
+                    .compose(x -> connectWithRetry(target, login, cleanSession, maxInflight, attempts - 1));
+        });
+    }
+
+    /** Connection attempts that failed and were retried, since this generator started. */
+    int retries() {
+        return retries.get();
+    }
+
+    /** Why the first retried attempt failed (null if none was retried). */
+    String firstRetryCause() {
+        return firstRetryCause.get();
     }
 
     /** One TLS connection and CONNECT; completes on the connection's own event loop. */

@@ -161,8 +161,53 @@ public final class HubServiceClient {
         return get("/statistics/devices", null);
     }
 
-    // Direct methods (POST /twins/{d}[/modules/{m}]/methods), C2D and the event stream go here next, on the
-    // same ServiceHttp (it already takes a per-request timeout for long method calls).
+    // ---- direct methods, cloud-to-device messages, events
+
+    /**
+     * Invokes a direct method and waits for the device's answer. Returns {@code {"status":..,"payload":..}}.
+     *
+     * @param moduleId null for the device itself
+     * @param payload any JSON, or null
+     * @param responseTimeoutSeconds 5..300: how long the device may take to answer (504101 after that)
+     * @param connectTimeoutSeconds 0..300: how long to wait for the device to come online (404103 after that)
+     */
+    public JsonNode invokeMethod(String deviceId, String moduleId, String methodName, JsonNode payload,
+            int responseTimeoutSeconds, int connectTimeoutSeconds) {
+        ObjectNode body = Json.object().put("methodName", methodName)
+                .put("responseTimeoutInSeconds", responseTimeoutSeconds)
+                .put("connectTimeoutInSeconds", connectTimeoutSeconds);
+        if (payload != null) {
+            body.set("payload", payload);
+        }
+        java.time.Duration wait = java.time.Duration.ofSeconds(responseTimeoutSeconds + connectTimeoutSeconds + 30L);
+        return http.send("POST", twinPath(deviceId, moduleId) + "/methods", null, body, null, wait).body();
+    }
+
+    /**
+     * Queues a cloud-to-device message for a device ({@code POST /devices/{d}/messages/deviceBound}, Brink's
+     * HTTPS route). Returns {@code {"messageId","correlationId","to","enqueuedTimeUtc","expiryTimeUtc"}}.
+     */
+    public JsonNode sendCloudToDevice(String deviceId, CloudToDeviceMessage message) {
+        var response = http.sendRaw("POST", devicePath(deviceId) + "/messages/deviceBound", null, message.body(),
+                message.headers(), null);
+        try (java.io.InputStream in = response.body()) {
+            byte[] bytes = in.readAllBytes();
+            return bytes.length == 0 ? Json.object() : Json.parse(bytes);
+        } catch (java.io.IOException e) {
+            throw new BrinkException(ErrorCode.ServiceUnavailable, "reading the hub's answer failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the device-to-cloud events stream ({@code GET /messages/events}). The caller reads it with
+     * {@link EventStream#next()} and closes it.
+     */
+    public EventStream streamEvents(EventQuery query) {
+        var response = http.sendRaw("GET", "/messages/events", query.queryString(), null,
+                Map.of("Accept", "application/x-ndjson"), null);
+        return new EventStream(response.body());
+    }
 
     private JsonNode get(String path, String query) {
         return http.send("GET", path, query, null, null, null).body();

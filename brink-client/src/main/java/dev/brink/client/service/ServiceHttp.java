@@ -92,6 +92,50 @@ final class ServiceHttp {
         return new Response(response.statusCode(), parseBody(response), response.headers());
     }
 
+    /**
+     * Sends one request with a raw (non-JSON) body, or none, and returns the response body as a stream, for
+     * C2D sends and the events stream. Error statuses are read fully and thrown as {@link HubServiceException}.
+     *
+     * @param timeout how long to wait for the response headers (a streamed body may take longer)
+     */
+    HttpResponse<java.io.InputStream> sendRaw(String method, String path, String query, byte[] body,
+            Map<String, String> headers, Duration timeout) {
+        URI uri = URI.create("https://" + endpoint.hostAndPort() + path + "?api-version=" + API_VERSION
+                + (query == null ? "" : "&" + query));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout == null ? DEFAULT_TIMEOUT : timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", token())
+                .header("Request-Id", Long.toString(requestIds.incrementAndGet()))
+                .header("User-Agent", "brink-service-client");
+        if (headers != null) {
+            headers.forEach(request::header);
+        }
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new BrinkException(ErrorCode.ServiceUnavailable, (isTlsFailure(e)
+                    ? "TLS handshake with the hub at https://" + endpoint.hostAndPort()
+                            + " failed (is its CA certificate trusted?): "
+                    : "cannot reach the hub at https://" + endpoint.hostAndPort() + ": ") + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrinkException(ErrorCode.ServiceUnavailable, "interrupted while calling the hub", e);
+        }
+        if (response.statusCode() >= 300) {
+            String text;
+            try (java.io.InputStream in = response.body()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                text = "";
+            }
+            throw HubServiceException.fromResponse(response.statusCode(), text);
+        }
+        return response;
+    }
+
     private String token() {
         long expiry = clock.instant().plus(TOKEN_LIFETIME).getEpochSecond();
         return SasTokens.create(endpoint.host().toLowerCase(Locale.ROOT), endpoint.key(), expiry, endpoint.keyName());

@@ -24,6 +24,14 @@ public interface CloudToDeviceQueue {
      */
     CompletableFuture<Void> complete(String deviceId, String id);
 
+    /**
+     * Tells the queue that the endpoint is publishing message {@code id} to the device now (a first delivery or
+     * a redelivery), so that it can count deliveries and give a message up after too many (IoT Hub: 100).
+     * Called on the connection's event loop: implementations must not block. The default ignores it.
+     */
+    default void delivering(String deviceId, String id) {
+    }
+
     /** Registers a listener told the device id each time a message is enqueued for it (after it is durable). */
     void onEnqueued(Consumer<String> listener);
 

@@ -68,7 +68,6 @@ final class DeviceConnection {
         endpoint.subscribeHandler(this::onSubscribe);
         endpoint.unsubscribeHandler(this::onUnsubscribe);
         endpoint.publishAcknowledgeHandler(c2d::acknowledged);
-        endpoint.disconnectHandler(v -> endpoint.close());
         endpoint.exceptionHandler(e -> refuse("connection error: " + e));
         endpoint.closeHandler(v -> onClosed());
         endpoint.accept(persistent && !subscriptions.isEmpty());

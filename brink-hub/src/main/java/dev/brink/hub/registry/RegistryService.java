@@ -237,7 +237,7 @@ public final class RegistryService {
         Instant statusTime = status.equals(old.status()) ? old.statusUpdatedTime() : clock.instant();
         Auth auth = Auth.resolve(req, old);
         Identity identity = new Identity(old.key(), old.generationId(), newEtag(old.etag()), status,
-                req.statusReason(), statusTime, auth.type(), auth.primaryKey(), auth.secondaryKey(),
+                req.statusReason() == null ? old.statusReason() : req.statusReason(), statusTime, auth.type(), auth.primaryKey(), auth.secondaryKey(),
                 auth.primaryThumbprint(), auth.secondaryThumbprint(), edge, old.managedBy(),
                 scope(deviceId, old.generationId(), edge, parents), parents, old.connectionState(),
                 old.connectionStateUpdatedTime(), old.lastActivityTime(), old.cloudToDeviceMessageCount());

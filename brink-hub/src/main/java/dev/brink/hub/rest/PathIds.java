@@ -1,15 +1,16 @@
 package dev.brink.hub.rest;
 
 /**
- * Ids in request paths: the Java service SDK inserts them unencoded, other clients percent-encode
- * them. The router has already decoded valid escapes once; this leaves everything else alone, so an
- * id holding a literal {@code %} (allowed by IoT Hub) survives when sent unencoded.
+ * Ids in request paths: the Java service SDK inserts them unencoded, other clients percent-encode them.
+ * Vert.x decodes path parameters exactly once and never turns '+' into a space, which handles both, so
+ * this is the identity; it stays the one place to change should that ever differ. A literal '%' in an
+ * id must be sent as {@code %25}.
  */
-final class PathIds {
+public final class PathIds {
     private PathIds() {
     }
 
-    static String decode(String segment) {
-        return segment;
+    public static String decode(String pathParam) {
+        return pathParam;
     }
 }

@@ -120,6 +120,17 @@ class RegistryApiTest {
         HttpResponse<String> raw = hub.send("GET", "/devices/enc:dev", null);
         assertThat(raw.statusCode()).isEqualTo(200);
         assertThat(json(raw).path("deviceId").asText()).isEqualTo("enc:dev");
+
+        // every special character IoT Hub allows, sent percent-encoded, comes back as itself
+        assertThat(json(hub.send("PUT", "/devices/s%23p%3F%25x%2B%24y", "{}")).path("deviceId").asText())
+                .isEqualTo("s#p?%x+$y");
+        // the official SDK does not encode: '+', '$' and friends arrive raw and are taken literally
+        HttpResponse<String> plus = hub.send("PUT", "/devices/raw+id$1'(x)", "{}");
+        assertThat(plus.statusCode()).as(plus.body()).isEqualTo(200);
+        assertThat(json(plus).path("deviceId").asText()).isEqualTo("raw+id$1'(x)");
+        assertThat(hub.send("PUT", "/devices/raw+id$1'(x)/modules/$m", "{}").statusCode()).isEqualTo(200);
+        assertThat(json(hub.send("GET", "/twins/raw+id$1'(x)/modules/%24m", null)).path("moduleId").asText())
+                .isEqualTo("$m");
     }
 
     @Test

@@ -82,6 +82,20 @@ class TwinApiTest {
     }
 
     @Test
+    void desiredListenersHearCommittedChanges() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hub.hub().twins().addDesiredListener((key, patch) -> heard.add(key + " " + patch));
+        hub.send("PUT", "/devices/listen1", "{}");
+        patch("/twins/listen1", "{\"tags\":{\"only\":\"tags\"}}");
+        patch("/twins/listen1", "{\"properties\":{\"desired\":{\"x\":1}}}");
+        assertThat(heard).filteredOn(s -> s.startsWith("/devices/listen1 ")).hasSize(1);
+        JsonNode patch = dev.brink.core.json.Json.parse(heard.stream()
+                .filter(s -> s.startsWith("/devices/listen1 ")).findFirst().orElseThrow().substring(17));
+        assertThat(patch.path("x").asInt()).isEqualTo(1);
+        assertThat(patch.path("$version").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void ifMatchGuardsTwinWrites() {
         hub.send("PUT", "/devices/etag1", "{}");
         String etag = json(hub.send("GET", "/twins/etag1", null)).path("etag").asText();

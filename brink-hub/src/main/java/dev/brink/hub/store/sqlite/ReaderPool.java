@@ -29,13 +29,22 @@ final class ReaderPool {
     <T> T read(ReadTask<T> task) {
         acquire();
         SqlSession session = null;
+        // A connection is reused unless transaction control failed on it; a task's own exception is fine.
         boolean healthy = false;
         try {
             session = idle.pollFirst();
             if (session == null) {
                 session = SqlSession.openReader(url);
             }
-            T result = inTransaction(session, task);
+            session.run("BEGIN");
+            T result;
+            try {
+                result = task.run(session.view());
+            } catch (RuntimeException | Error e) {
+                healthy = rollback(session, e);
+                throw e;
+            }
+            session.run("COMMIT");
             healthy = true;
             return result;
         } catch (SQLException e) {
@@ -45,17 +54,14 @@ final class ReaderPool {
         }
     }
 
-    private static <T> T inTransaction(SqlSession session, ReadTask<T> task) throws SQLException {
-        session.run("BEGIN");
-        T result;
+    private static boolean rollback(SqlSession session, Throwable cause) {
         try {
-            result = task.run(session.view());
-        } catch (RuntimeException | Error e) {
             session.run("ROLLBACK");
-            throw e;
+            return true;
+        } catch (SQLException e) {
+            cause.addSuppressed(e); // the task's own exception is what the caller needs
+            return false;
         }
-        session.run("COMMIT");
-        return result;
     }
 
     private void acquire() {

@@ -303,6 +303,18 @@ class SqliteHubStoreTest {
     }
 
     @Test
+    void aReadTaskExceptionPassesThroughAndTheReaderIsReused() {
+        BrinkException notFound = new BrinkException(ErrorCode.DeviceNotFound, "nope");
+        for (int i = 0; i < 50; i++) {
+            assertThatThrownBy(() -> store.read(v -> {
+                v.registry().find(IdentityKey.device("x"));
+                throw notFound;
+            })).isSameAs(notFound);
+        }
+        assertThat(counts().total()).isZero();
+    }
+
+    @Test
     void readViewsRefuseWrites() {
         assertThatThrownBy(() -> store.read(v -> {
             v.registry().put(device("d1"));

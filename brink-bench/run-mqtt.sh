@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Issue-3 device-endpoint benchmarks (dev.brink.bench.mqtt), in one bounded run (about 6-8 minutes):
+#   1. TelemetryIngestBenchmark  QoS 1 telemetry over TLS, Mosquitto (baseline) vs the Brink hub
+#   2. DesiredLatencyBenchmark   REST desired patch -> device notification latency at a fixed rate
+#   3. ConnectionScaleBenchmark  10,000 TLS device connections held; hub (and Mosquitto) RSS
+# Builds the hub and the benchmark, installs Mosquitto (apt-get) if it is missing, makes a throw-away CA and
+# server certificate for Mosquitto, starts Mosquitto on a free loopback port; each benchmark starts its own
+# hub in a child JVM with a fresh data directory (its own CA). Every process started here is stopped on exit.
+# Results (markdown) go to stdout and brink-bench/target/mqtt-bench/results.md; hub logs and thread dumps stay
+# in brink-bench/target/mqtt-bench/.
+# Usage: brink-bench/run-mqtt.sh [--quick]   (--quick: shorter runs, 1,000 connections; for trying it out)
+# BRINK_OFFLINE=1 builds with mvn -o.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+quick=0
+if [[ "${1:-}" == "--quick" ]]; then quick=1; fi
+
+work="$root/brink-bench/target/mqtt-bench"
+mosquitto_pid=""
+cleanup() {
+  local status=$?
+  set +e
+  if [[ -n "$mosquitto_pid" ]] && kill -0 "$mosquitto_pid" 2>/dev/null; then
+    kill "$mosquitto_pid"; wait "$mosquitto_pid" 2>/dev/null
+  fi
+  # hubs the benchmarks started (normally already stopped by the benchmark JVM itself)
+  for f in "$work"/pids/*.pid; do
+    [[ -e "$f" ]] || continue
+    pid="$(cat "$f")"
+    if grep -qs 'dev.brink.hub.HubMain' "/proc/$pid/cmdline"; then kill "$pid"; fi
+    rm -f "$f"
+  done
+  rm -rf "$work"/*-data "$work/tls"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 10,000 client connections need more than the default 1,024 descriptors (the hub inherits the limit too).
+ulimit -n "$(ulimit -Hn)"
+if (( $(ulimit -n) < 12000 )); then echo "warning: only $(ulimit -n) file descriptors allowed" >&2; fi
+
+if ! command -v mosquitto >/dev/null; then
+  echo "Installing mosquitto (apt-get)..." >&2
+  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto >&2
+fi
+
+offline=()
+if [[ "${BRINK_OFFLINE:-}" == 1 ]]; then offline=(-o); fi
+echo "Building..." >&2
+./mvnw -B -q "${offline[@]}" -Dmaven.test.skip=true -pl brink-bench -am install
+rm -rf "$work" && mkdir -p "$work/pids" "$work/tls"
+cpfile="$work/classpath.txt"
+./mvnw -B -q "${offline[@]}" -pl brink-bench dependency:build-classpath -Dmdep.outputFile="$cpfile" \
+  -Dmdep.includeScope=runtime
+# Private copies of the jars, so that a rebuild during the run cannot change them under us.
+lib="$work/lib"
+mkdir -p "$lib"
+cp "$root/brink-bench/target/brink-bench-"*.jar "$lib/"
+IFS=: read -r -a entries < "$cpfile"
+for jar in "${entries[@]}"; do cp "$jar" "$lib/"; done
+
+# Mosquitto's certificates: a test CA and an RSA 2048 server certificate for 127.0.0.1, like the hub's own.
+tls="$work/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=Brink bench test CA" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+  > "$tls/server.ext"
+openssl x509 -req -sha256 -days 2 -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+  -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+mosquitto_port="$(free_port)"
+cat > "$tls/mosquitto.conf" <<EOF
+per_listener_settings false
+listener $mosquitto_port 127.0.0.1
+cafile $tls/ca.pem
+certfile $tls/server.pem
+keyfile $tls/server.key
+allow_anonymous true
+persistence false
+max_connections -1
+set_tcp_nodelay true
+user $(id -un)
+log_dest stderr
+log_type error
+log_type warning
+EOF
+mosquitto -c "$tls/mosquitto.conf" 2> "$work/mosquitto.log" &
+mosquitto_pid=$!
+for _ in $(seq 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$mosquitto_port") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+kill -0 "$mosquitto_pid" || { cat "$work/mosquitto.log" >&2; exit 1; }
+
+results="$work/results.md"
+{
+  echo "### Machine"
+  echo
+  echo '```'
+  echo "nproc: $(nproc)"
+  free -h
+  java -version 2>&1
+  mosquitto -h 2>/dev/null | head -1 || true
+  echo '```'
+  echo
+} | tee "$results"
+
+bench() {
+  local main="$1"; shift
+  java -Xms1g -Xmx2g -cp "$lib/*" "dev.brink.bench.mqtt.$main" --work "$work" --out "$results" "$@"
+}
+if (( quick )); then
+  ingest=(--warmup 2 --seconds 4)
+  desired=(--seconds 5)
+  scale=(--connections 1000 --hold 5)
+else
+  ingest=()
+  desired=()
+  scale=()
+fi
+mosq=(--mosquitto-port "$mosquitto_port" --mosquitto-ca "$tls/ca.pem" --mosquitto-pid "$mosquitto_pid")
+bench TelemetryIngestBenchmark "${mosq[@]}" "${ingest[@]}"
+bench DesiredLatencyBenchmark "${desired[@]}"
+bench ConnectionScaleBenchmark "${mosq[@]}" "${scale[@]}"
+echo "Results: $results" >&2
