@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue-3 device-endpoint benchmarks (dev.brink.bench.mqtt), in one bounded run (about 6-8 minutes):
+# Issue-3 device-endpoint benchmarks (dev.brink.bench.mqtt) in one bounded run (10-14 minutes on a busy machine):
 #   1. TelemetryIngestBenchmark  QoS 1 telemetry over TLS, Mosquitto (baseline) vs the Brink hub
 #   2. DesiredLatencyBenchmark   REST desired patch -> device notification latency at a fixed rate
 #   3. ConnectionScaleBenchmark  10,000 TLS device connections held; hub (and Mosquitto) RSS
@@ -58,7 +58,7 @@ cpfile="$work/classpath.txt"
 lib="$work/lib"
 mkdir -p "$lib"
 cp "$root/brink-bench/target/brink-bench-"*.jar "$lib/"
-IFS=: read -r -a entries < "$cpfile"
+IFS=: read -r -a entries < "$cpfile" || true  # no trailing newline: read returns 1
 for jar in "${entries[@]}"; do cp "$jar" "$lib/"; done
 
 # Mosquitto's certificates: a test CA and an RSA 2048 server certificate for 127.0.0.1, like the hub's own.
@@ -105,6 +105,7 @@ results="$work/results.md"
   echo
   echo '```'
   echo "nproc: $(nproc)"
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   free -h
   java -version 2>&1
   mosquitto -h 2>/dev/null | head -1 || true
@@ -112,9 +113,12 @@ results="$work/results.md"
   echo
 } | tee "$results"
 
+# Each benchmark is bounded: SIGTERM after its time budget (its shutdown hook stops its hub), SIGKILL 40 s later.
 bench() {
-  local main="$1"; shift
-  java -Xms1g -Xmx2g -cp "$lib/*" "dev.brink.bench.mqtt.$main" --work "$work" --out "$results" "$@"
+  local budget="$1" main="$2"; shift 2
+  echo "== $main" >&2
+  timeout -k 40 "$budget" java -Xms1g -Xmx2g -cp "$lib/*" "dev.brink.bench.mqtt.$main" \
+    --work "$work" --out "$results" "$@" || echo "$main failed or ran out of time (exit $?)" | tee -a "$results" >&2
 }
 if (( quick )); then
   ingest=(--warmup 2 --seconds 4)
@@ -126,7 +130,7 @@ else
   scale=()
 fi
 mosq=(--mosquitto-port "$mosquitto_port" --mosquitto-ca "$tls/ca.pem" --mosquitto-pid "$mosquitto_pid")
-bench TelemetryIngestBenchmark "${mosq[@]}" "${ingest[@]}"
-bench DesiredLatencyBenchmark "${desired[@]}"
-bench ConnectionScaleBenchmark "${mosq[@]}" "${scale[@]}"
+bench 240 TelemetryIngestBenchmark "${mosq[@]}" "${ingest[@]}"
+bench 120 DesiredLatencyBenchmark "${desired[@]}"
+bench 420 ConnectionScaleBenchmark "${mosq[@]}" "${scale[@]}"
 echo "Results: $results" >&2

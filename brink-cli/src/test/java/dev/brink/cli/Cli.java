@@ -29,18 +29,6 @@ final class Cli {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    /**
-     * A free loopback port for the hub's MQTT listener. (The device endpoint does not accept port 0 while the
-     * HTTPS listener also asks for port 0 on the same host: "Address already in use".)
-     */
-    static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** Appends {@code extra} (e.g. the hub discovery options) to {@code args}. */
     static String[] with(String[] extra, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));

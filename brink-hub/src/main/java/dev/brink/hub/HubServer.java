@@ -95,6 +95,14 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
+    /** Lets edge devices manage their own module identities over REST with their device key (issue 4). */
+    private dev.brink.hub.security.EdgeDeviceKeys edgeDeviceKeys() {
+        HubStore s = store;
+        return deviceId -> s.read(view -> view.registry().find(dev.brink.hub.registry.IdentityKey.device(deviceId)))
+                .map(d -> new dev.brink.hub.security.EdgeDeviceKeys.Device(d.authType(), d.primaryKey(),
+                        d.secondaryKey(), d.iotEdge(), d.enabled()));
+    }
+
     private void doStart() {
         transition(State.STARTING);
         Path dataDir = config.dataDir().toAbsolutePath();
@@ -111,7 +119,7 @@ public final class HubServer implements AutoCloseable {
         vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(WORKER_POOL_SIZE));
         Vertx v = vertx;
         closeables.push(() -> closeVertx(v));
-        rest = new RestServer(vertx, certificates, new ServiceAuthenticator(policies, config.hubHostName(), clock));
+        rest = new RestServer(vertx, certificates, new ServiceAuthenticator(policies, config.hubHostName(), clock, edgeDeviceKeys()));
         closeables.push(rest);
         new ServiceApi(registry, twins, query, configurations).mount(rest.router());
         // Device endpoint (issue 3): events log, MQTT/TLS listeners, MQTT over WebSocket, direct methods.

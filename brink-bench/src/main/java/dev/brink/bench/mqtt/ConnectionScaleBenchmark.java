@@ -34,7 +34,7 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
     int pending = 200;
 
     @Option(names = "--hold", description = "Seconds to hold all connections (default: ${DEFAULT-VALUE}).")
-    int hold = 20;
+    int hold = 15;
 
     @Option(names = "--client-event-loops", description = "Load generator event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops = 4;
@@ -67,6 +67,14 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(work);
         List<Result> results = new ArrayList<>();
+        if (mosquittoPort != 0) { // the baseline first: the hub's slower connection phase cannot crowd it out
+            List<DeviceLogin> logins = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                logins.add(DeviceLogin.anonymous(String.format("scale-%05d", i)));
+            }
+            results.add(measure(new MqttTarget("Mosquitto", "127.0.0.1", mosquittoPort, mosquittoCa, logins,
+                    mosquittoPid), null));
+        }
         String registryNote;
         try (HubProcess hub = HubProcess.start(work, "hub-scale", hubJvmOptions)) {
             long idle = ProcStats.rssKib(hub.pid());
@@ -78,25 +86,21 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
                     connections / createSeconds, ProcStats.rssKib(hub.pid()) / 1024);
             System.err.println(registryNote);
             results.add(measure(new MqttTarget("Brink hub", "127.0.0.1", hub.mqttPort(), hub.caPem(), logins,
-                    hub.pid())));
-        }
-        if (mosquittoPort != 0) {
-            List<DeviceLogin> logins = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                logins.add(DeviceLogin.anonymous(String.format("scale-%05d", i)));
-            }
-            results.add(measure(new MqttTarget("Mosquitto", "127.0.0.1", mosquittoPort, mosquittoCa, logins,
-                    mosquittoPid)));
+                    hub.pid()), hub));
         }
         report(results, registryNote);
         return 0;
     }
 
-    private Result measure(MqttTarget target) throws InterruptedException {
+    /** @param hub when not null, its threads are dumped halfway through the connection phase */
+    private Result measure(MqttTarget target, HubProcess hub) throws InterruptedException {
         System.err.printf("connections: %s, %,d at %d/s (CleanSession=%d)%n", target.name(), connections, rate,
                 persistent ? 0 : 1);
         try (LoadGenerator load = new LoadGenerator(eventLoops)) {
             long before = ProcStats.rssKib(target.pid());
+            if (hub != null) {
+                dumpLater(hub, connections / 2.0 / rate);
+            }
             LoadGenerator.ConnectResult c = load.connectAll(target, !persistent, 10, rate, pending);
             System.err.printf("  %,d connected in %.1f s, %d failed (first: %s), %d retried%n", c.connected().size(),
                     c.seconds(), c.failed(), c.firstFailure(), load.retries());
@@ -118,12 +122,27 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
         }
     }
 
+    private void dumpLater(HubProcess hub, double seconds) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep((long) (seconds * 1000));
+                hub.threadDump(work.resolve("hub-scale-threads-connecting.txt"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hub-thread-dump");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void report(List<Result> results, String registryNote) {
         Markdown table = new Markdown("broker", "connections held", "failed", "retried", "connect time s",
+                "connections/s",
                 "RSS before MiB", "RSS held MiB (max)", "KiB per connection", "still connected after hold");
         for (Result r : results) {
             table.row(r.broker(), Markdown.fmt("%,d", r.held()), r.failed(), r.retries(),
-                    Markdown.fmt("%.1f", r.connectSeconds()), Markdown.fmt("%,d", r.rssBefore() / 1024),
+                    Markdown.fmt("%.1f", r.connectSeconds()), Markdown.fmt("%.0f", r.held() / r.connectSeconds()),
+                    Markdown.fmt("%,d", r.rssBefore() / 1024),
                     Markdown.fmt("%,d", r.rssMax() / 1024),
                     Markdown.fmt("%.1f", r.held() == 0 ? 0.0 : (r.rssMax() - r.rssBefore()) / (double) r.held()),
                     Markdown.fmt("%,d", r.stillConnected()));

@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "desired-latency", mixinStandardHelpOptions = true,
         description = "REST desired patch -> MQTT device notification latency at a fixed rate.")
 public final class DesiredLatencyBenchmark implements Callable<Integer> {
+    private static final int STRAGGLER_SECONDS = 60;
+
     @Option(names = "--work", required = true, description = "Scratch directory (hub data, logs, pid files).")
     Path work;
 
@@ -57,6 +59,7 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
     private final BitSet received = new BitSet();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong restFailures = new AtomicLong();
+    private final AtomicLong restDone = new AtomicLong();
     private volatile String firstRestFailure;
     private volatile long measureFrom;
     private volatile long measureUntil;
@@ -83,8 +86,8 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
             subscribeAll(connected.connected());
             System.err.printf("desired: %d devices subscribed; %d patches/s for %.0f s + %.0f s warm-up%n",
                     devices, rate, seconds, warmup);
-            long sent = sendPatches(patcher, target, hub.pid());
-            Thread.sleep(2000); // stragglers
+            long sent = sendPatches(patcher, target, hub);
+            awaitStragglers(sent);
             LoadGenerator.disconnectAll(connected.connected());
             report(sent);
         }
@@ -122,8 +125,24 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
         }
     }
 
+    private void dumpAsync(HubProcess hub) {
+        Thread t = new Thread(() -> hub.threadDump(work.resolve("hub-desired-threads.txt")), "hub-thread-dump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits (bounded) for every REST answer, then two seconds for notifications still on their way. */
+    private void awaitStragglers(long sent) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(STRAGGLER_SECONDS);
+        while (restDone.get() < sent && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(2000);
+    }
+
     /** Open loop: patch i is due at start + i / rate, whatever happened to the earlier ones. */
-    private long sendPatches(TwinPatcher patcher, MqttTarget target, long hubPid) {
+    private long sendPatches(TwinPatcher patcher, MqttTarget target, HubProcess hub) {
+        long hubPid = hub.pid();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         measureFrom = start + (long) (warmup * 1e9);
         measureUntil = measureFrom + (long) (seconds * 1e9);
@@ -136,6 +155,9 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
+            if (seq == total - rate) { // one second before the end: where are the hub's threads?
+                dumpAsync(hub);
+            }
             if (ticks0 < 0 && due >= measureFrom) {
                 ticks0 = ProcStats.processTicks(hubPid);
                 threads0 = ProcStats.threadTicks(hubPid);
@@ -145,6 +167,7 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
             String body = "{\"properties\":{\"desired\":{\"bench\":{\"seq\":" + seq + ",\"t\":" + t + "}}}}";
             boolean measured = t >= measureFrom;
             patcher.patch(deviceId, body).onComplete(ar -> {
+                restDone.incrementAndGet();
                 if (ar.failed()) {
                     restFailures.incrementAndGet();
                     if (firstRestFailure == null) {
@@ -178,9 +201,9 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
                 + " over %d subscribed devices, %d REST connections, %.0f s measured after %.0f s warm-up%n%n",
                 rate, devices, httpConnections, seconds, warmup));
         sb.append(table).append('\n');
-        sb.append(Markdown.fmt("Patches sent %,d; notifications received %,d (duplicates %d); REST failures %d%s."
-                + " Hub CPU during the measured interval: %.2f cores.%n", sent, got, duplicates.get(),
-                restFailures.get(), firstRestFailure == null ? "" : " (first: " + firstRestFailure + ")", hubCores));
+        sb.append(Markdown.fmt("Patches sent %,d; REST answers %,d, failures %d%s; notifications received %,d (duplicates %d)."
+                + " Hub CPU during the measured interval: %.2f cores.%n", sent, restDone.get(), restFailures.get(),
+                firstRestFailure == null ? "" : " (first: " + firstRestFailure + ")", got, duplicates.get(), hubCores));
         sb.append("\n```\n");
         busiest.forEach(l -> sb.append(l).append('\n'));
         sb.append("```\n");

@@ -33,6 +33,14 @@ import org.slf4j.LoggerFactory;
 final class DeviceConnection {
     /** Device-to-cloud message limit (reference §8). */
     static final int MAX_TELEMETRY_BYTES = 256 * 1024;
+    /**
+     * Delay between the PUBACK of a QoS 1 twin request and its response. The Java device SDK 2.5.0 handles the
+     * PUBACK (on the sending thread) and the response (on Paho's callback thread) concurrently; when the
+     * response wins, it stops tracking the request and then times out waiting for the acknowledgement
+     * ("Timed out waiting for service to acknowledge reported properties update"). Real IoT Hub never
+     * answers within microseconds; a few milliseconds restore the order the SDK assumes.
+     */
+    static final long TWIN_REPLY_DELAY_MS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceConnection.class);
 
     private final MqttEndpoint endpoint;
@@ -96,6 +104,7 @@ final class DeviceConnection {
     // ---- inbound PUBLISH ----
 
     private void onPublish(MqttPublishMessage m) {
+        LOG.debug("{}: PUBLISH qos {} on {}", key, m.qosLevel(), abbreviate(m.topicName()));
         if (m.qosLevel() == MqttQoS.EXACTLY_ONCE) {
             refuse("QoS 2 PUBLISH on " + abbreviate(m.topicName()) + " (IoT Hub supports QoS 0 and 1)");
             return;
@@ -112,11 +121,13 @@ final class DeviceConnection {
         }
         if (topic instanceof IotHubTopic.TwinGet g) {
             ackNow(m);
-            env.twins().get(key).onSuccess(r -> twinReply(g.requestId(), r));
+            boolean delay = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
+            env.twins().get(key).onSuccess(r -> twinReply(g.requestId(), r, delay));
         } else if (topic instanceof IotHubTopic.TwinReportedPatch p) {
             ackNow(m);
+            boolean delay = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
             env.twins().patchReported(key, p.version(), m.payload().getBytes())
-                    .thenAccept(r -> context.runOnContext(v -> twinReply(p.requestId(), r)));
+                    .thenAccept(r -> context.runOnContext(v -> twinReply(p.requestId(), r, delay)));
         } else if (topic instanceof IotHubTopic.MethodResponse r) {
             ackNow(m);
             env.connections().methodResponse(key, r.requestId(), r.status(), m.payload().getBytes());
@@ -176,8 +187,17 @@ final class DeviceConnection {
         }
     }
 
+    private void twinReply(String rid, TwinRequests.Reply r, boolean afterPuback) {
+        if (afterPuback) {
+            env.vertx().setTimer(TWIN_REPLY_DELAY_MS, id -> twinReply(rid, r));
+        } else {
+            twinReply(rid, r);
+        }
+    }
+
     /** Twin responses go out at QoS 0 (reference §2.5), rid first, then {@code $version}. */
     private void twinReply(String rid, TwinRequests.Reply r) {
+        LOG.debug("{}: twin response {} for rid {} (closed {})", key, r.status(), rid, closed);
         if (!closed) {
             String topic = new IotHubTopic.TwinResponse(r.status(), rid, r.version()).topic();
             endpoint.publish(topic, Buffer.buffer(r.body()), MqttQoS.AT_MOST_ONCE, false, false);
@@ -187,6 +207,7 @@ final class DeviceConnection {
     // ---- SUBSCRIBE / UNSUBSCRIBE ----
 
     private void onSubscribe(MqttSubscribeMessage m) {
+        LOG.debug("{}: SUBSCRIBE {}", key, m.topicSubscriptions().stream().map(t -> t.topicName()).toList());
         List<MqttQoS> granted = new ArrayList<>();
         Map<String, Integer> added = new LinkedHashMap<>();
         m.topicSubscriptions().forEach(s -> {

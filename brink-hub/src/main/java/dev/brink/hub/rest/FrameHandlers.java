@@ -14,6 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 final class FrameHandlers {
     /** Routing-context key under which the authenticated {@link AccessPolicy} is stored. */
     static final String POLICY_KEY = "brink.policy";
+    /** Routing-context key under which an authenticated edge device's id is stored (no policy then). */
+    static final String EDGE_DEVICE_KEY = "brink.edgeDevice";
     static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
     private FrameHandlers() {
@@ -52,6 +54,11 @@ final class FrameHandlers {
     /** Authenticates the SAS token and checks the policy's rights for this method and path. */
     static io.vertx.core.Handler<RoutingContext> authenticate(ServiceAuthenticator authenticator) {
         return ctx -> {
+            String header = ctx.request().getHeader("Authorization");
+            if (authenticator.isEdgeDeviceToken(header)) {
+                authenticateEdgeDevice(ctx, authenticator, header);
+                return;
+            }
             AccessPolicy policy = authenticator.authenticate(ctx.request().getHeader("Authorization"));
             HttpMethod method = ctx.request().method();
             String path = ctx.request().path();
@@ -59,6 +66,26 @@ final class FrameHandlers {
             ctx.put(POLICY_KEY, policy);
             ctx.next();
         };
+    }
+
+    /** The device's keys live in the registry: look them up off the event loop, then check the scope. */
+    private static void authenticateEdgeDevice(RoutingContext ctx, ServiceAuthenticator authenticator, String header) {
+        HttpMethod method = ctx.request().method();
+        String path = ctx.request().path();
+        ctx.request().pause();
+        ctx.vertx().executeBlocking(() -> authenticator.authenticateEdgeDevice(header), false).onComplete(ar -> {
+            ctx.request().resume();
+            try {
+                if (ar.failed()) {
+                    throw ar.cause();
+                }
+                RequiredRights.requireEdgeDeviceScope(ar.result(), method, path);
+                ctx.put(EDGE_DEVICE_KEY, ar.result());
+                ctx.next();
+            } catch (Throwable e) {
+                ctx.fail(e);
+            }
+        });
     }
 
     private static String trim(String s) {

@@ -1,7 +1,10 @@
 package dev.brink.hub.rest;
 
 import dev.brink.hub.security.AccessRight;
+import dev.brink.core.error.BrinkException;
 import io.vertx.core.http.HttpMethod;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -38,5 +41,36 @@ final class RequiredRights {
             return SERVICE; // cloud-to-device messages
         }
         return read ? READ : WRITE;
+    }
+
+    /**
+     * What an edge device authenticated with its own key ({@code ServiceAuthenticator#authenticateEdgeDevice})
+     * may do: list its modules ({@code GET /devices/{self}/modules}) and get, create, update and delete its
+     * own non-system modules ({@code /devices/{self}/modules/{m}}, {@code m} not starting with '$'; the system
+     * modules may only be read). Nothing else — no other device, no twins, no queries.
+     *
+     * @throws BrinkException {@code Unauthorized} saying what was refused
+     */
+    static void requireEdgeDeviceScope(String edgeDeviceId, HttpMethod method, String path) {
+        String[] seg = path.split("/", -1);
+        boolean modulesOfSelf = (seg.length == 4 || seg.length == 5) && seg[0].isEmpty() && seg[1].equals("devices")
+                && decode(seg[2]).equals(edgeDeviceId) && seg[3].equals("modules");
+        boolean ok = false;
+        if (modulesOfSelf && seg.length == 4) {
+            ok = method == HttpMethod.GET;
+        } else if (modulesOfSelf && !seg[4].isEmpty()) {
+            boolean system = decode(seg[4]).startsWith("$");
+            ok = method == HttpMethod.GET || (!system && (method == HttpMethod.PUT || method == HttpMethod.DELETE));
+        }
+        if (!ok) {
+            throw BrinkException.unauthorized("edge device " + edgeDeviceId + " may only manage its own modules' "
+                    + "identities (GET /devices/" + edgeDeviceId + "/modules, GET|PUT|DELETE /devices/" + edgeDeviceId
+                    + "/modules/{moduleId}); refused " + method + " " + path);
+        }
+    }
+
+    private static String decode(String segment) {
+        // Vert.x never turns '+' into a space in paths; keep it a plus here too
+        return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.brink.hub.security;
 
 import dev.brink.core.error.BrinkException;
+import dev.brink.core.sas.SasAudience;
 import dev.brink.core.sas.SasToken;
 import dev.brink.core.sas.SasTokens;
 import java.time.Clock;
@@ -13,16 +14,81 @@ import java.util.stream.Collectors;
  * Authenticates service REST requests: {@code Authorization: SharedAccessSignature sr=..&sig=..&se=..&skn=..}
  * signed with a shared access policy key. Every failure is a {@code 401 Unauthorized} with a message that
  * says which check failed (the token itself is never echoed).
+ *
+ * <p>One narrow exception to "policy tokens only": when built with {@link EdgeDeviceKeys}, a token without
+ * {@code skn} whose audience is {@code {hub}/devices/{edgeId}} and which is signed with that edge device's key
+ * authenticates the edge device itself ({@link #authenticateEdgeDevice}); the REST frame then lets it manage
+ * only its own modules' identities. That is how an edge runtime creates module identities with nothing but
+ * its device credentials (reference §3, identityd).
  */
 public final class ServiceAuthenticator {
     private final AccessPolicies policies;
     private final String hubHostName;
     private final Clock clock;
+    private final EdgeDeviceKeys edgeDevices;
 
     public ServiceAuthenticator(AccessPolicies policies, String hubHostName, Clock clock) {
+        this(policies, hubHostName, clock, null);
+    }
+
+    /** @param edgeDevices device key lookup enabling edge-device tokens, or null to accept policy tokens only */
+    public ServiceAuthenticator(AccessPolicies policies, String hubHostName, Clock clock, EdgeDeviceKeys edgeDevices) {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.hubHostName = Objects.requireNonNull(hubHostName, "hubHostName");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.edgeDevices = edgeDevices;
+    }
+
+    /**
+     * True when {@code authorizationHeader} should go to {@link #authenticateEdgeDevice}: edge-device tokens
+     * are enabled and the token has no {@code skn} and a device audience. Cheap (no I/O).
+     */
+    public boolean isEdgeDeviceToken(String authorizationHeader) {
+        if (edgeDevices == null || authorizationHeader == null || authorizationHeader.isBlank()) {
+            return false;
+        }
+        try {
+            SasToken token = SasToken.parse(authorizationHeader.trim());
+            SasAudience audience = SasAudience.of(token);
+            return token.keyName() == null && audience.deviceId() != null && !audience.isModule();
+        } catch (BrinkException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Authenticates a device-scoped token ({@code sr = {hub}/devices/{edgeId}}, no {@code skn}) signed with the
+     * device's own key, and returns the device id. Only enabled SAS edge devices qualify. Blocking.
+     *
+     * @throws BrinkException {@code Unauthorized} naming the failed check
+     */
+    public String authenticateEdgeDevice(String authorizationHeader) {
+        if (edgeDevices == null) {
+            throw BrinkException.unauthorized("device tokens are not accepted on the service API");
+        }
+        SasToken token = SasToken.parse(authorizationHeader.trim());
+        SasAudience audience = SasAudience.of(token);
+        if (token.keyName() != null || audience.deviceId() == null || audience.isModule()) {
+            throw BrinkException.unauthorized("expected a device token: sr={hub}/devices/{edgeDeviceId}, no skn");
+        }
+        requireAudience(token);
+        String deviceId = audience.deviceId();
+        EdgeDeviceKeys.Device device = edgeDevices.find(deviceId).orElseThrow(() -> BrinkException.unauthorized(
+                "unknown device " + deviceId));
+        if (!device.iotEdge()) {
+            throw BrinkException.unauthorized("device " + deviceId + " is not an edge device: only edge devices "
+                    + "may call the service API with their own credentials");
+        }
+        if (!device.enabled()) {
+            throw BrinkException.unauthorized("device " + deviceId + " is disabled");
+        }
+        if (!"sas".equals(device.authType())
+                || (!SasTokens.signatureMatches(token, device.primaryKey())
+                        && !SasTokens.signatureMatches(token, device.secondaryKey()))) {
+            throw BrinkException.unauthorized("the SAS token signature does not match the keys of device " + deviceId);
+        }
+        SasTokens.requireNotExpired(token, clock.instant());
+        return deviceId;
     }
 
     /**

@@ -127,10 +127,14 @@ public final class HubFixture implements AutoCloseable {
                         + pathAndQuery + sep + "api-version=" + TestHub.API_VERSION))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Authorization", serviceToken());
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        boolean authorization = false;
         for (int i = 0; i < headerPairs.length; i += 2) {
             r.header(headerPairs[i], headerPairs[i + 1]);
+            authorization |= headerPairs[i].equalsIgnoreCase("Authorization");
+        }
+        if (!authorization) {
+            r.header("Authorization", serviceToken());
         }
         try {
             return http.send(r.build(), HttpResponse.BodyHandlers.ofString());

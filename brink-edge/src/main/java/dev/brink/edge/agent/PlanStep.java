@@ -1,0 +1,54 @@
+package dev.brink.edge.agent;
+
+import dev.brink.core.deployment.ModuleDefinition;
+
+/** One command of a {@link Plan}. Each acts on exactly one module. */
+public sealed interface PlanStep {
+    String module();
+
+    /** Stop and remove an instance no longer in the deployment, and delete its identity. */
+    record Remove(String module) implements PlanStep {
+    }
+
+    /** A new module: ensure its identity, prepare the image, start it when desired running. */
+    record Add(ModuleDefinition definition) implements PlanStep {
+        public String module() {
+            return definition.name();
+        }
+    }
+
+    /** Its instance spec changed (version, image, env, createOptions): stop, remove, start (only this one). */
+    record Update(ModuleDefinition definition) implements PlanStep {
+        public String module() {
+            return definition.name();
+        }
+    }
+
+    /** Desired status changed to running (or a pending instance): start it. */
+    record Start(ModuleDefinition definition) implements PlanStep {
+        public String module() {
+            return definition.name();
+        }
+    }
+
+    /** Desired status changed to stopped: stop it. */
+    record Stop(ModuleDefinition definition) implements PlanStep {
+        public String module() {
+            return definition.name();
+        }
+    }
+
+    /** The restart policy's back-off has elapsed: start it again. */
+    record Restart(ModuleDefinition definition) implements PlanStep {
+        public String module() {
+            return definition.name();
+        }
+    }
+
+    /** Only policies or order changed: remember the new definition, touch nothing. */
+    record Record(ModuleDefinition definition) implements PlanStep {
+        public String module() {
+            return definition.name();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.brink.edge.runtime.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finding and ending every process of a module. Each module is started through {@code setsid}, so it leads
+ * its own process group: children it leaves behind stay in that group after it exits, even though they are
+ * re-parented and no longer show up in {@link ProcessHandle#descendants()}. The group is read from
+ * {@code /proc/<pid>/stat}; on systems without {@code /proc} or {@code setsid} only descendants are found.
+ * A process that moves itself to another group or session (a daemon) escapes — see README.
+ *
+ * <p>Zombies count as gone: they are dead, only not yet reaped by whoever inherited them (PID 1 in a
+ * container may never reap).
+ */
+final class ProcessTree {
+    private static final Path PROC = Path.of("/proc");
+    private static final String SETSID = findSetsid();
+
+    private ProcessTree() {
+    }
+
+    /** The command prefixed with {@code setsid} when available (it execs in place: the pid stays the same). */
+    static List<String> inOwnGroup(List<String> command) {
+        if (SETSID == null) {
+            return command;
+        }
+        List<String> out = new ArrayList<>(command.size() + 1);
+        out.add(SETSID);
+        out.addAll(command);
+        return out;
+    }
+
+    /** The leader (if still running), its descendants and every other member of its process group. */
+    static List<ProcessHandle> members(ProcessHandle leader) {
+        Map<Long, ProcessHandle> all = new LinkedHashMap<>();
+        leader.descendants().forEach(p -> all.put(p.pid(), p));
+        for (long pid : groupMembers(leader.pid())) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                all.putIfAbsent(pid, p);
+                p.descendants().forEach(d -> all.putIfAbsent(d.pid(), d));
+            });
+        }
+        if (isRunning(leader)) {
+            all.put(leader.pid(), leader);
+        }
+        all.remove(ProcessHandle.current().pid());
+        return new ArrayList<>(all.values());
+    }
+
+    /** SIGTERM ({@code force == false}) or SIGKILL to each process still running. */
+    static void signal(Collection<ProcessHandle> processes, boolean force) {
+        for (ProcessHandle p : processes) {
+            if (isRunning(p)) {
+                // false means not ours to signal or already gone; the caller's wait tells which
+                if (force) {
+                    p.destroyForcibly();
+                } else {
+                    p.destroy();
+                }
+            }
+        }
+    }
+
+    /** Waits until none of {@code processes} runs, up to {@code timeout}; true when all are gone. */
+    static boolean awaitGone(Collection<ProcessHandle> processes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (processes.stream().noneMatch(ProcessTree::isRunning)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** SIGTERM, wait up to {@code grace}, then SIGKILL what is left and wait briefly for it to die. */
+    static void terminate(Collection<ProcessHandle> processes, Duration grace) {
+        signal(processes, false);
+        if (!awaitGone(processes, grace)) {
+            signal(processes, true);
+            awaitGone(processes, Duration.ofSeconds(5));
+        }
+    }
+
+    /** Alive and not a zombie. */
+    static boolean isRunning(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        Optional<String[]> stat = stat(p.pid());
+        return stat.isEmpty() || !"Z".equals(stat.get()[0]) && !"X".equals(stat.get()[0]);
+    }
+
+    static boolean isRunning(long pid) {
+        return ProcessHandle.of(pid).map(ProcessTree::isRunning).orElse(false);
+    }
+
+    /** Pids whose process group is {@code pgid}, by scanning {@code /proc}. Empty without {@code /proc}. */
+    static List<Long> groupMembers(long pgid) {
+        List<Long> out = new ArrayList<>();
+        if (!Files.isDirectory(PROC)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+            for (Path d : dirs) {
+                long pid = Long.parseLong(d.getFileName().toString());
+                Optional<String[]> stat = stat(pid);
+                if (stat.isPresent() && stat.get().length > 2 && stat.get()[2].equals(Long.toString(pgid))
+                        && !"Z".equals(stat.get()[0])) {
+                    out.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The fields after {@code (comm)} in {@code /proc/<pid>/stat}: state, ppid, pgrp, session, … */
+    private static Optional<String[]> stat(long pid) {
+        try {
+            String s = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+            int close = s.lastIndexOf(')');
+            return close < 0 ? Optional.empty() : Optional.of(s.substring(close + 1).strip().split(" "));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String findSetsid() {
+        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid", "/usr/sbin/setsid", "/sbin/setsid")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
