@@ -9,8 +9,10 @@
 #   - busybox-static: /bin/busybox is copied into a rootfs tar that the tests `podman import` as a
 #     test image, so no image registry on the internet is ever needed.
 #   - docker-registry: Debian's OCI registry (distribution 2.8); the pull-with-credentials test runs
-#     it on 127.0.0.1:<free port> with htpasswd auth (the tests generate the htpasswd file with
-#     `htpasswd -B`, hence apache2-utils).
+#     it on 127.0.0.1:<free port> with htpasswd (bcrypt) auth, plain HTTP; the tests' podman service
+#     gets a registries.conf of its own (CONTAINERS_REGISTRIES_CONF) marking that address insecure.
+#   - Nothing else: rootful podman needs no uidmap/fuse-overlayfs (overlay works on ext4 as root), and
+#     no init system is needed (events and logs go to files, see containers.conf below).
 #
 # The settings written to containers.conf are the ones measured to work on these machines
 # (../shared/design/ARCHITECTURE.md, "Facts about these machines").
@@ -21,7 +23,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-pkgs=(podman runc docker-registry busybox-static apache2-utils uidmap)
+pkgs=(podman runc docker-registry busybox-static)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -38,7 +40,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     created_policy=1
   fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  if [ "$created_policy" = 1 ]; then
+    rm -f /usr/sbin/policy-rc.d
+  fi
 fi
 
 mkdir -p /etc/containers
@@ -47,11 +51,14 @@ want='# Written by brink .ci/setup-podman.sh
 [containers]
 # podman'"'"'s default ulimits exceed the hard limits of these machines
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+# no journald in CI containers: container logs in files (the Docker API logs endpoint reads them)
+log_driver = "k8s-file"
 
 [engine]
 # crun fails on this kernel'"'"'s hybrid cgroups; runc with cgroupfs works
 runtime = "runc"
 cgroup_manager = "cgroupfs"
+# no journald: the events the Docker API streams (exit detection) come from a file
 events_logger = "file"'
 if [ ! -f "$conf" ] || [ "$(cat "$conf")" != "$want" ]; then
   if [ -f "$conf" ] && ! grep -q '^# Written by brink' "$conf"; then

@@ -11,7 +11,7 @@ final class Latencies {
     private int size;
 
     Latencies(int expected) {
-        this.nanos = new long[Math.max(16, expected)];
+        this.nanos = new long[Math.max(16, Math.min(expected, 1 << 16))];
     }
 
     synchronized void record(long latencyNanos) {

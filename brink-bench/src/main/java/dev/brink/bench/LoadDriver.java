@@ -3,8 +3,11 @@ package dev.brink.bench;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +23,13 @@ final class LoadDriver {
     /** Give up once this many operations failed: a broken hub should not spin for the whole deadline. */
     static final int MAX_FAILURES = 100;
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+    /** Longer than any request timeout times the requests of one operation (a device and its modules). */
+    static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(15);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "load-driver-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private LoadDriver() {
     }
@@ -55,7 +65,20 @@ final class LoadDriver {
             } catch (RuntimeException e) {
                 f = Future.failedFuture(e);
             }
+            AtomicBoolean finished = new AtomicBoolean();
+            // a watchdog, so that an operation whose future never completes cannot stall the whole loop
+            java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+                if (finished.compareAndSet(false, true)) {
+                    failures.incrementAndGet();
+                    firstError.compareAndSet(null, "no outcome after " + OPERATION_TIMEOUT);
+                    launch[0].run();
+                }
+            }, OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             f.onComplete(ar -> {
+                if (!finished.compareAndSet(false, true)) {
+                    return;
+                }
+                watchdog.cancel(false);
                 long now = System.nanoTime();
                 if (ar.succeeded()) {
                     latencies.record(now - t0);
@@ -75,15 +98,16 @@ final class LoadDriver {
         }
         try {
             // in-flight operations end within their own request timeouts once no new ones are launched
-            done.get(deadline.toMillis() + TimeUnit.MINUTES.toMillis(5), TimeUnit.MILLISECONDS);
+            done.get(deadline.toMillis() + OPERATION_TIMEOUT.toMillis() + 60_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException(name + ": operations still in flight long after the deadline");
         } catch (Exception e) {
             throw new IllegalStateException(name + ": " + e, e);
         }
         long elapsed = System.nanoTime() - start;
+        int started = Math.min(end, next.get() - Math.min(inFlight, total)) - from; // each chain overshoots once
         Result result = new Result(name, latencies.count(), failures.get(), elapsed, latencies.summary(),
-                firstError.get());
+                firstError.get(), Math.max(0, started));
         if (result.failures() > 0) {
             System.err.printf("  %s: %d failures, first: %s%n", name, result.failures(), result.firstError());
         }
@@ -100,8 +124,9 @@ final class LoadDriver {
     }
 
     /** Outcome of one loop: successful operations, failures, wall time and latency percentiles. */
+    /** @param started operations started: indexes {@code from .. from + started - 1} were all tried */
     record Result(String name, int ok, long failures, long elapsedNanos, Latencies.Summary latency,
-            String firstError) {
+            String firstError, int started) {
         double perSecond() {
             return elapsedNanos == 0 ? 0 : ok * 1e9 / elapsedNanos;
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -72,8 +73,9 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
     @Option(names = "--patch-in-flight", description = "Concurrent PATCHes (default: ${DEFAULT-VALUE}).")
     int patchInFlight = 64;
 
-    @Option(names = "--warmup", description = "Unmeasured requests before each measured loop (default: ${DEFAULT-VALUE}).")
-    int warmup = 2_000;
+    @Option(names = "--warmup-seconds",
+            description = "Unmeasured requests before each measured loop, for this long (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds = 10;
 
     @Option(names = "--query-runs", description = "Repetitions of each query (default: ${DEFAULT-VALUE}).")
     int queryRuns = 5;
@@ -83,6 +85,10 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
 
     @Option(names = "--max-minutes", description = "Wall-clock budget of the whole run (default: ${DEFAULT-VALUE}).")
     long maxMinutes = 60;
+
+    @Option(names = "--create-minutes",
+            description = "Budget for growing the population in each step; measure at the size reached (default: ${DEFAULT-VALUE}).")
+    long createMinutes = 25;
 
     @Option(names = "--no-baseline", description = "Skip the fixed-response baseline server.")
     boolean noBaseline;
@@ -117,9 +123,13 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
                 TwinWorkload workload = new TwinWorkload(http, modulesPerDevice);
                 int population = 0;
                 for (int target : twins) {
-                    results.add(step(workload, rss, dir, population, target));
-                    population = target;
+                    ScaleResult result = step(workload, rss, dir, population, target);
+                    results.add(result);
+                    population = result.twins();
                     report(results, baseline, started, false);
+                    if (population < target) {
+                        break; // the create budget ran out: larger steps would not be reached either
+                    }
                 }
             } finally {
                 http.close();
@@ -179,10 +189,8 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
                 TwinWorkload workload = new TwinWorkload(http, modulesPerDevice);
                 int space = twins.get(twins.size() - 1);
                 warmConnections("baseline", workload);
-                LoadDriver.run("baseline warm-up", 0, warmup, patchInFlight, remaining(),
-                        i -> workload.patchDesired(random(space), i));
-                LoadDriver.run("baseline GET warm-up", 0, warmup, getInFlight, remaining(),
-                        i -> workload.getTwin(random(space)));
+                warmUp("baseline PATCH", patchInFlight, i -> workload.patchDesired(random(space), i));
+                warmUp("baseline GET", getInFlight, i -> workload.getTwin(random(space)));
                 LoadDriver.Result get = measure("baseline GET", getRequests, getInFlight, i -> workload.getTwin(random(space)));
                 LoadDriver.Result patch = measure("baseline PATCH", patchRequests, patchInFlight,
                         i -> workload.patchDesired(random(space), i));
@@ -193,7 +201,10 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Grows the population from {@code from} to {@code target} twins, then measures at {@code target}. */
+    /**
+     * Grows the population from {@code from} to {@code target} twins (or as far as the create budget goes),
+     * then measures at that size.
+     */
     private ScaleResult step(TwinWorkload workload, RssSampler rss, Path dir, int from, int target) throws Exception {
         log("=== %s module twins (adding %,d) ===", TwinScaleReport.label(target), target - from);
         rss.resetMax();
@@ -201,15 +212,27 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
         warmConnections("hub", workload);
         int firstDevice = from / modulesPerDevice;
         int devices = target / modulesPerDevice - firstDevice;
+        long createStopAt = System.nanoTime() + Duration.ofMinutes(createMinutes).toNanos();
         LoadDriver.Result identities = measure("create devices+modules", firstDevice, devices, createInFlight,
-                workload::createDeviceWithModules);
-        requireComplete(identities, devices);
-        LoadDriver.Result tags = measure("tag twins", from, target - from, createInFlight, workload::tagTwin);
-        requireComplete(tags, target - from);
-        LoadDriver.run("GET warm-up", 0, warmup, getInFlight, remaining(), i -> workload.getTwin(random(target)));
-        LoadDriver.Result get = measure("GET", getRequests, getInFlight, i -> workload.getTwin(random(target)));
+                until(createStopAt), workload::createDeviceWithModules);
+        if (identities.started() < devices) {
+            // out of time: measure at the size reached (every device started was completed or failed)
+            int reached = from + identities.started() * modulesPerDevice;
+            log("create budget of %d min used up at %,d of %,d twins; measuring at %,d", createMinutes, reached,
+                    target, reached);
+            target = reached;
+        }
+        // the tags get the rest of the step's create budget, and at least a tenth of it
+        Duration tagBudget = Duration.ofNanos(Math.max(createStopAt - System.nanoTime(),
+                Duration.ofMinutes(createMinutes).toNanos() / 10));
+        LoadDriver.Result tags = measure("tag twins", from, target - from, createInFlight, min(tagBudget, remaining()),
+                workload::tagTwin);
+        final int size = target;
+        warmUp("GET", getInFlight, i -> workload.getTwin(random(size)));
+        LoadDriver.Result get = measure("GET", getRequests, getInFlight, i -> workload.getTwin(random(size)));
+        warmUp("PATCH", patchInFlight, i -> workload.patchDesired(random(size), -1 - i));
         LoadDriver.Result patch = measure("PATCH", patchRequests, patchInFlight,
-                i -> workload.patchDesired(random(target), i));
+                i -> workload.patchDesired(random(size), i));
         String where = " FROM devices.modules WHERE tags.site = '" + site + "'";
         ScaleResult.QueryStats select = query(workload, "SELECT *" + where);
         ScaleResult.QueryStats count = query(workload, "SELECT COUNT()" + where);
@@ -219,18 +242,18 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
         log("data dir %.0f MiB (db %.0f, wal+shm %.0f); hub RSS max %.0f MiB, now %.0f MiB (anon %.0f, file %.0f)",
                 (sizes[0] + sizes[1] + sizes[2]) / 1048576.0, sizes[0] / 1048576.0, sizes[1] / 1048576.0, rssMax,
                 end.vmRssMib(), end.rssAnonMib(), end.rssFileMib());
-        return new ScaleResult(target, target - from, modulesPerDevice, identities, tags, get, patch, select, count,
+        return new ScaleResult(size, size - from, modulesPerDevice, identities, tags, get, patch, select, count,
                 sizes[0], sizes[1], sizes[2], rssMax, end, loadStart, loadAverage());
     }
 
-    private LoadDriver.Result measure(String name, int total, int inFlight, java.util.function.IntFunction<Future<?>> op) {
-        return measure(name, 0, total, inFlight, op);
+    private LoadDriver.Result measure(String name, int total, int inFlight, IntFunction<Future<?>> op) {
+        return measure(name, 0, total, inFlight, remaining(), op);
     }
 
-    private LoadDriver.Result measure(String name, int from, int total, int inFlight,
-            java.util.function.IntFunction<Future<?>> op) {
+    private LoadDriver.Result measure(String name, int from, int total, int inFlight, Duration budget,
+            IntFunction<Future<?>> op) {
         log("%s: %,d operations, %d in flight", name, total, inFlight);
-        LoadDriver.Result r = LoadDriver.run(name, from, total, inFlight, remaining(), op);
+        LoadDriver.Result r = LoadDriver.run(name, from, total, inFlight, budget, op);
         log("%s: %,d ok, %d failed in %.1f s = %,.0f/s; p50 %.2f ms, p90 %.2f, p99 %.2f, max %.1f", name, r.ok(),
                 r.failures(), r.seconds(), r.perSecond(), r.latency().p50(), r.latency().p90(), r.latency().p99(),
                 r.latency().max());
@@ -261,11 +284,19 @@ public final class TwinScaleBenchmark implements Callable<Integer> {
         }
     }
 
-    private static void requireComplete(LoadDriver.Result r, int expected) {
-        if (r.ok() != expected) {
-            throw new IllegalStateException(r.name() + " completed " + r.ok() + " of " + expected
-                    + " operations (deadline or failures; first error: " + r.firstError() + ")");
-        }
+    /** Unmeasured load for {@code --warmup-seconds}, so the JIT has compiled the paths that are measured next. */
+    private void warmUp(String name, int inFlight, IntFunction<Future<?>> op) {
+        LoadDriver.Result r = LoadDriver.run(name + " warm-up", 0, Integer.MAX_VALUE / 2, inFlight,
+                min(Duration.ofSeconds(warmupSeconds), remaining()), op);
+        log("%s warm-up: %,d requests in %.1f s (%,.0f/s)", name, r.ok(), r.seconds(), r.perSecond());
+    }
+
+    private Duration until(long stopAtNanos) {
+        return min(Duration.ofNanos(Math.max(0, stopAtNanos - System.nanoTime())), remaining());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Runs a query {@code queryRuns} times (fewer if one run takes minutes) and keeps the median. */

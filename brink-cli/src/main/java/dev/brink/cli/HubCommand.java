@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Run a hub and manage its devices, modules and twins.",
         subcommands = {HubStartCommand.class, DeviceCommand.class, ModuleCommand.class, TwinCommand.class,
             QueryCommand.class, ConnectionStringCommand.class, InvokeCommand.class, C2dCommand.class,
-            MonitorEventsCommand.class, CaCommand.class, CommandLine.HelpCommand.class})
+            MonitorEventsCommand.class, CaCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
 final class HubCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -31,7 +31,7 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
     int rate = 500;
 
     @Option(names = "--pending", description = "Handshakes in progress at most (default: ${DEFAULT-VALUE}).")
-    int pending = 200;
+    int pending = 100;
 
     @Option(names = "--hold", description = "Seconds to hold all connections (default: ${DEFAULT-VALUE}).")
     int hold = 15;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "desired-latency", mixinStandardHelpOptions = true,
         description = "REST desired patch -> MQTT device notification latency at a fixed rate.")
 public final class DesiredLatencyBenchmark implements Callable<Integer> {
-    private static final int STRAGGLER_SECONDS = 60;
+    private static final int STRAGGLER_SECONDS = 30;
 
     @Option(names = "--work", required = true, description = "Scratch directory (hub data, logs, pid files).")
     Path work;

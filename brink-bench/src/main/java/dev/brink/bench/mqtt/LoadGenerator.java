@@ -125,6 +125,8 @@ final class LoadGenerator implements AutoCloseable {
         options.setHostnameVerificationAlgorithm("HTTPS"); // the certificates carry IP SAN 127.0.0.1
         options.setTcpNoDelay(true);
         options.setConnectTimeout(30_000);
+        // generous: on a shared 2-core machine, queued handshakes wait for CPU on both sides
+        options.setSslHandshakeTimeout(30).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
         MqttClient client = MqttClient.create(vertx, options);
         return client.connect(target.port(), target.host())
                 .map(ack -> new Connected(login, client, Vertx.currentContext()));

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Carries out plan steps against the module runtime, the identities and the store, moving each
  * {@link ModuleInstance} through its states. Runs on the reconciler thread only.
  */
-final class InstanceOperations {
+public final class InstanceOperations {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceOperations.class);
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
@@ -33,7 +33,7 @@ final class InstanceOperations {
     private final ModuleEnvironment environment;
     private final Clock clock;
 
-    InstanceOperations(ModuleRuntime runtime, ModuleIdentities identities, WorkloadSockets sockets, EdgeStore store,
+    public InstanceOperations(ModuleRuntime runtime, ModuleIdentities identities, WorkloadSockets sockets, EdgeStore store,
             RestartPolicyManager restarts, ModuleEnvironment environment, Clock clock) {
         this.runtime = runtime;
         this.identities = identities;

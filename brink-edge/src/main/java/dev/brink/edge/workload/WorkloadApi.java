@@ -120,6 +120,10 @@ public final class WorkloadApi implements AutoCloseable {
 
     /** Stops serving the module and deletes its socket file and directory; no-op when it is not open. */
     public void closeModuleSocket(String moduleName) {
+        stop(moduleName, true);
+    }
+
+    private void stop(String moduleName, boolean removeDirectory) {
         HttpServer server;
         synchronized (moduleServers) {
             server = moduleServers.remove(moduleName);
@@ -131,7 +135,9 @@ public final class WorkloadApi implements AutoCloseable {
         Path socket = socketPath(moduleName);
         try {
             Files.deleteIfExists(socket);
-            Files.deleteIfExists(socket.getParent());
+            if (removeDirectory) {
+                Files.deleteIfExists(socket.getParent());
+            }
         } catch (IOException e) {
             LOG.warn("Cannot remove {}: {}", socket, e.toString());
         }
@@ -169,14 +175,17 @@ public final class WorkloadApi implements AutoCloseable {
         return socket;
     }
 
-    /** Closes every module socket and the development listener. */
+    /**
+     * Stops every listener. The per-module directories stay: containers that outlive the runtime have them
+     * bind-mounted and see the socket the next runtime re-creates there.
+     */
     @Override
     public void close() {
         List<String> modules;
         synchronized (moduleServers) {
             modules = new ArrayList<>(moduleServers.keySet());
         }
-        modules.forEach(this::closeModuleSocket);
+        modules.forEach(m -> stop(m, false));
         if (devServer6 != null) {
             await(devServer6.close(), "close the workload development listener on [::1]");
         }

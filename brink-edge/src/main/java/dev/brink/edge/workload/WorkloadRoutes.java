@@ -131,11 +131,12 @@ final class WorkloadRoutes {
     private void send(RoutingContext ctx, String boundModule, int status, ObjectNode body) {
         LOG.debug("workload {} {} (socket of {}) -> {}", ctx.request().method(), ctx.request().path(),
                 boundModule == null ? "dev-tcp" : boundModule, status);
+        // Observed before the reply leaves, so whoever got the reply also sees the record.
+        observer.accept(new Handled(boundModule, ctx.request().method().name(), ctx.request().path(), status));
         if (!ctx.response().ended()) {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(Json.write(body));
         }
-        observer.accept(new Handled(boundModule, ctx.request().method().name(), ctx.request().path(), status));
     }
 
     private Reply sign(RoutingContext ctx, String boundModule) throws GeneralSecurityException {

@@ -6,11 +6,16 @@ import dev.brink.core.sas.Keys;
 import dev.brink.core.sas.SasToken;
 import dev.brink.core.sas.SasTokens;
 import io.vertx.core.Vertx;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class OfficialSdkWorkloadTest {
     private static final String HUB = "testhub.azure-devices.net";
+    /**
+     * The child's main class, read as soon as this class loads: the child then runs from a copy and does not
+     * depend on target/test-classes, which concurrent builds in a shared checkout may be rewriting.
+     */
+    private static final Map<String, byte[]> MAIN_CLASSES = classFiles(OfficialSdkModuleMain.class,
+            OfficialSdkModuleMain.JdkUnixChannel.class);
 
     @TempDir
     Path dir;
@@ -81,9 +92,16 @@ class OfficialSdkWorkloadTest {
     }
 
     /** Runs {@link OfficialSdkModuleMain} with the environment an edge runtime gives a module; returns its token. */
-    private static String runSdk(String workloadUri, String channel) throws IOException, InterruptedException {
+    private String runSdk(String workloadUri, String channel) throws IOException, InterruptedException {
+        Path classes = dir.resolve("child-classes");
+        for (Map.Entry<String, byte[]> e : MAIN_CLASSES.entrySet()) {
+            Path file = classes.resolve(e.getKey());
+            Files.createDirectories(file.getParent());
+            Files.write(file, e.getValue());
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp",
+                classes + File.pathSeparator + System.getProperty("java.class.path"),
                 OfficialSdkModuleMain.class.getName(), channel).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.remove("EdgeHubConnectionString");
@@ -103,5 +121,18 @@ class OfficialSdkWorkloadTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    private static Map<String, byte[]> classFiles(Class<?>... types) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        for (Class<?> type : types) {
+            String resource = type.getName().replace('.', '/') + ".class";
+            try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+                out.put(resource, Objects.requireNonNull(in, resource).readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
     }
 }

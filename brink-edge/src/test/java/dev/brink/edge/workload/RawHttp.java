@@ -27,8 +27,14 @@ final class RawHttp {
     }
 
     static Response unix(Path socket, String method, String path, String body) throws IOException {
+        return unix(socket, method, path, body, "localhost");
+    }
+
+    /** @param host the Host header's value, or null to send none */
+    static Response unix(Path socket, String method, String path, String body, String host) throws IOException {
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        String head = method + " " + path + " HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
+                + "Connection: close\r\n"
                 + "Accept: application/json\r\n"
                 + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n")
                 + "\r\n";

@@ -89,6 +89,18 @@ class WorkloadApiTest {
                 new WorkloadRoutes.Handled("mod1", "POST", "/modules/mod1/genid/gen-1/sign", 200));
     }
 
+    /** The Java SDK sends {@code Host: <socket path>} over unix sockets; other clients may send none. */
+    @Test
+    void theHostHeaderDoesNotMatterOnAUnixSocket() throws Exception {
+        Path socket = api.openModuleSocket("mod1");
+        String body = signBody("x".getBytes(StandardCharsets.UTF_8));
+        String sign = "/modules/mod1/genid/gen-1/sign" + V;
+
+        assertThat(RawHttp.unix(socket, "POST", sign, body, socket.toString()).status()).isEqualTo(200);
+        assertThat(RawHttp.unix(socket, "POST", sign, body, null).status()).isEqualTo(200);
+        assertThat(RawHttp.unix(socket, "GET", "/trust-bundle" + V, null, "unix:" + socket).status()).isEqualTo(200);
+    }
+
     @Test
     void socketsLiveInOwnerOnlyDirectoriesAndGoAwayWhenClosed() throws Exception {
         Path socket = api.openModuleSocket("mod1");
@@ -109,6 +121,19 @@ class WorkloadApiTest {
         Files.createDirectories(socket.getParent());
         Files.writeString(socket, "stale");
         api.openModuleSocket("mod1");
+        assertThat(RawHttp.unix(socket, "GET", "/trust-bundle" + V, null).status()).isEqualTo(200);
+
+        // a runtime shutdown keeps the directory (bind-mounted into containers); the next runtime reuses it
+        Object dirKey = Files.readAttributes(socket.getParent(), java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey();
+        api.close();
+        assertThat(socket).doesNotExist();
+        assertThat(socket.getParent()).isDirectory();
+        api = new WorkloadApi(vertx, dir.resolve("sockets"), ca, name -> Optional.ofNullable(identities.get(name)),
+                null);
+        assertThat(api.openModuleSocket("mod1")).isEqualTo(socket);
+        assertThat(Files.readAttributes(socket.getParent(), java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey()).isEqualTo(dirKey);
         assertThat(RawHttp.unix(socket, "GET", "/trust-bundle" + V, null).status()).isEqualTo(200);
     }
 

@@ -72,7 +72,7 @@ public final class C2dMessageCounts {
                             tx.registry().put(withCount(old, depth));
                         }
                     },
-                    () -> queue.background().execute(() -> queue.purgeDevice(deviceId))));
+                    () -> queue.runInBackground(() -> queue.purgeDevice(deviceId))));
             return null;
         }).<Void>thenApply(v -> null).whenComplete((v, e) -> {
             if (e != null) {

@@ -92,7 +92,7 @@ public final class DurableCloudToDeviceQueue implements CloudToDeviceQueue, Auto
         if (sequence == null) {
             return;
         }
-        background.execute(() -> {
+        runInBackground(() -> {
             try {
                 int count = store.recordDelivery(deviceId, sequence);
                 if (count >= MAX_DELIVERIES) {
@@ -138,6 +138,15 @@ public final class DurableCloudToDeviceQueue implements CloudToDeviceQueue, Auto
     /** For helpers that must run on the queue's background thread (e.g. the message-count bookkeeping). */
     ScheduledExecutorService background() {
         return background;
+    }
+
+    /** Runs {@code work} on the background thread; dropped (logged) once the queue is closing. */
+    void runInBackground(Runnable work) {
+        try {
+            background.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.debug("C2D queue closing: background work dropped");
+        }
     }
 
     /** Stops the background thread (pending delivery counts are written first); the store is closed by its owner. */

@@ -33,14 +33,6 @@ import org.slf4j.LoggerFactory;
 final class DeviceConnection {
     /** Device-to-cloud message limit (reference §8). */
     static final int MAX_TELEMETRY_BYTES = 256 * 1024;
-    /**
-     * Delay between the PUBACK of a QoS 1 twin request and its response. The Java device SDK 2.5.0 handles the
-     * PUBACK (on the sending thread) and the response (on Paho's callback thread) concurrently; when the
-     * response wins, it stops tracking the request and then times out waiting for the acknowledgement
-     * ("Timed out waiting for service to acknowledge reported properties update"). Real IoT Hub never
-     * answers within microseconds; a few milliseconds restore the order the SDK assumes.
-     */
-    static final long TWIN_REPLY_DELAY_MS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceConnection.class);
 
     private final MqttEndpoint endpoint;
@@ -121,13 +113,11 @@ final class DeviceConnection {
         }
         if (topic instanceof IotHubTopic.TwinGet g) {
             ackNow(m);
-            boolean delay = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
-            env.twins().get(key).onSuccess(r -> twinReply(g.requestId(), r, delay));
+            env.twins().get(key).onSuccess(r -> twinReply(g.requestId(), r));
         } else if (topic instanceof IotHubTopic.TwinReportedPatch p) {
             ackNow(m);
-            boolean delay = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
             env.twins().patchReported(key, p.version(), m.payload().getBytes())
-                    .thenAccept(r -> context.runOnContext(v -> twinReply(p.requestId(), r, delay)));
+                    .thenAccept(r -> context.runOnContext(v -> twinReply(p.requestId(), r)));
         } else if (topic instanceof IotHubTopic.MethodResponse r) {
             ackNow(m);
             env.connections().methodResponse(key, r.requestId(), r.status(), m.payload().getBytes());
@@ -184,14 +174,6 @@ final class DeviceConnection {
     private void ackNow(MqttPublishMessage m) {
         if (m.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
             endpoint.publishAcknowledge(m.messageId());
-        }
-    }
-
-    private void twinReply(String rid, TwinRequests.Reply r, boolean afterPuback) {
-        if (afterPuback) {
-            env.vertx().setTimer(TWIN_REPLY_DELAY_MS, id -> twinReply(rid, r));
-        } else {
-            twinReply(rid, r);
         }
     }
 

@@ -92,16 +92,17 @@ public final class DockerModuleRuntime implements ModuleRuntime {
     public void start(ModuleSpec spec) {
         engineCall("start " + spec.name(), () -> {
             ImageReference image = ImageReference.parse(spec.image());
+            // Everything that can be checked is checked before the previous instance is removed.
+            CreateContainerCmd create = client.createContainerCmd(image.canonical());
+            for (String warning : specs.fill(create, spec, image)) {
+                log.warn("module {}: {}", spec.name(), warning);
+            }
             images.ensurePresent(spec);
             for (Container old : containers(spec.name())) {
                 stopContainer(old, DEFAULT_GRACE);
                 removeContainer(old.getId());
             }
             requireNameFree(spec.name());
-            CreateContainerCmd create = client.createContainerCmd(image.canonical());
-            for (String warning : specs.fill(create, spec, image)) {
-                log.warn("module {}: {}", spec.name(), warning);
-            }
             String id = create.exec().getId();
             exits.track(id, spec.name());
             try {
@@ -136,7 +137,10 @@ public final class DockerModuleRuntime implements ModuleRuntime {
             List<InstanceStatus> result = new ArrayList<>();
             for (Container c : client.listContainersCmd().withShowAll(true)
                     .withLabelFilter(ContainerLabels.deviceFilter(edgeDeviceId)).exec()) {
-                inspect(c).ifPresent(result::add);
+                if (ContainerLabels.isManagedBy(c.getLabels(), edgeDeviceId)
+                        && c.getLabels().get(ContainerLabels.MODULE) != null) {
+                    inspect(c).ifPresent(result::add);
+                }
             }
             result.sort(Comparator.comparing(InstanceStatus::name));
             return result;
@@ -224,11 +228,13 @@ public final class DockerModuleRuntime implements ModuleRuntime {
     }
 
     private void removeContainer(String id) {
+        exits.settle(id);
         try {
             client.removeContainerCmd(id).withRemoveVolumes(true).withForce(true).exec();
         } catch (NotFoundException gone) {
             // removed meanwhile
         }
+        exits.forget(id);
     }
 
     private void removeQuietly(String id) {

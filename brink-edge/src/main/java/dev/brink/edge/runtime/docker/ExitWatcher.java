@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells listeners when a Brink container stops. The engine's events stream (filtered to this device's
- * Brink containers and {@code die}) is the primary source, so an exit is seen within milliseconds. A
+ * Tells listeners when a Brink container stops. The engine's events stream (filtered by label to this
+ * device's Brink containers; {@code die} is picked out here) is the primary source, so an exit is seen within milliseconds. A
  * sweep — one list call comparing the containers believed running with those really running — runs
  * whenever the stream (re)connects, covering exits missed while it was down, and every
  * {@link #SAFETY_SWEEP} as a safety net against a stream that silently stalls.
@@ -44,10 +44,13 @@ final class ExitWatcher implements AutoCloseable {
     private final String edgeDeviceId;
     /** Container id → module name of every Brink container believed running. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    /** Containers Brink stopped, until removed, so their status says "stopped" rather than "failed". */
     private final Set<String> stopRequested = ConcurrentHashMap.newKeySet();
     private final List<Consumer<InstanceStatus>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor;
     private volatile boolean closed;
+    /** Whether the current outage was already logged at WARN (one line per outage, not per retry). */
+    private volatile boolean outageLogged;
     private volatile Closeable stream;
     private long reconnectDelayMillis = 500;
 
@@ -82,6 +85,29 @@ final class ExitWatcher implements AutoCloseable {
         stopRequested.remove(containerId);
     }
 
+    /**
+     * Called before a stopped container is removed: reports its exit now, while it can still be
+     * inspected, instead of waiting for the event (which may arrive after the container is gone).
+     */
+    void settle(String containerId) {
+        if (!running.containsKey(containerId) || closed) {
+            return;
+        }
+        try {
+            executor.submit(() -> report(containerId, null, null)).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            log.debug("settling container {}: {}", containerId, e.toString());
+        }
+    }
+
+    /** Called when a container is removed: nothing about it is needed any more. */
+    void forget(String containerId) {
+        untrack(containerId);
+    }
+
     /** Called just before Brink asks the engine to stop {@code containerId}. */
     void stopping(String containerId) {
         stopRequested.add(containerId);
@@ -98,7 +124,7 @@ final class ExitWatcher implements AutoCloseable {
         client.eventsCmd()
                 .withLabelFilter(ContainerLabels.deviceFilter(edgeDeviceId))
                 .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("die")
+                // No server-side "event=die" filter: Podman 4 names that event "died" and matches nothing.
                 .exec(new ResultCallback.Adapter<Event>() {
                     @Override
                     public void onStart(Closeable closeable) {
@@ -117,8 +143,11 @@ final class ExitWatcher implements AutoCloseable {
 
                     @Override
                     public void onError(Throwable error) {
-                        if (!closed) {
+                        if (!closed && !outageLogged) {
+                            outageLogged = true;
                             log.warn("docker events stream failed ({}); reconnecting", error.toString());
+                        } else {
+                            log.debug("docker events stream failed again: {}", error.toString());
                         }
                         resubscribe();
                     }
@@ -155,6 +184,10 @@ final class ExitWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("exit sweep skipped: {}", e.toString());
             return;
+        }
+        if (outageLogged) {
+            outageLogged = false;
+            log.info("docker engine reachable again");
         }
         Set<String> liveIds = new HashSet<>();
         for (Container c : live) {
@@ -195,7 +228,6 @@ final class ExitWatcher implements AutoCloseable {
         if (running.remove(containerId) == null) {
             return;
         }
-        stopRequested.remove(containerId);
         for (Consumer<InstanceStatus> listener : listeners) {
             try {
                 listener.accept(status);

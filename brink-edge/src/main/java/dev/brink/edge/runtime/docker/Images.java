@@ -1,12 +1,14 @@
 package dev.brink.edge.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
 import dev.brink.edge.runtime.ModuleSpec;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -104,12 +106,21 @@ final class Images {
         }
         log.info("pulling {} from {}{}", image, image.registry(), user == null ? "" : " as " + user);
         try {
-            boolean done = cmd.exec(new PullImageResultCallback())
-                    .awaitCompletion(PULL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
+            PullProgress progress = cmd.exec(new PullProgress());
+            if (!progress.awaitCompletion(PULL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                progress.close();
                 throw new BrinkException(ErrorCode.GatewayTimeout, "pull of " + image + " did not finish within "
                         + PULL_TIMEOUT.toMinutes() + " minutes");
             }
+            if (progress.error != null) {
+                throw pullFailure(image, user, new IllegalStateException(progress.error));
+            }
+            if (!isPresent(image)) {
+                throw new BrinkException(ErrorCode.ServiceUnavailable, "pull of " + image
+                        + " ended without error but the engine does not have the image");
+            }
+        } catch (IOException e) {
+            throw new BrinkException(ErrorCode.ServiceUnavailable, "pull of " + image + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrinkException(ErrorCode.ServiceUnavailable, "pull of " + image + " interrupted");
@@ -117,6 +128,23 @@ final class Images {
             throw e;
         } catch (RuntimeException e) {
             throw pullFailure(image, user, e);
+        }
+    }
+
+    /**
+     * Pull progress, keeping the first error the engine streams. Not docker-java's PullImageResultCallback:
+     * it throws a NullPointerException on Podman's error items (they carry no status) and expects Docker's
+     * final "Status: ..." line, which Podman does not send; presence is checked by inspecting instead.
+     */
+    private static final class PullProgress extends ResultCallback.Adapter<PullResponseItem> {
+        private volatile String error;
+
+        @Override
+        public void onNext(PullResponseItem item) {
+            if (error == null && item.isErrorIndicated()) {
+                error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                        ? item.getErrorDetail().getMessage() : item.getError();
+            }
         }
     }
 

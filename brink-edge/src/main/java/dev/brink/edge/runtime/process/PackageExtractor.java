@@ -119,11 +119,22 @@ final class PackageExtractor {
             } else if (e.isUnixSymlink()) {
                 symlink(root, target, zip.getUnixSymlink(e));
             } else {
-                try (InputStream in = zip.getInputStream(e)) {
-                    writeFile(in, target, (e.getUnixMode() & 0111) != 0);
+                try (InputStream in = new BufferedInputStream(zip.getInputStream(e))) {
+                    // zips made without unix modes (Windows tools, java.util.zip) lose the executable bit:
+                    // then scripts and binaries are recognised by their first bytes
+                    boolean executable = e.getUnixMode() != 0 ? (e.getUnixMode() & 0111) != 0 : looksExecutable(in);
+                    writeFile(in, target, executable);
                 }
             }
         }
+    }
+
+    private static boolean looksExecutable(InputStream in) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        return (head.length >= 2 && head[0] == '#' && head[1] == '!')
+                || (head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F');
     }
 
     /** The entry's path inside {@code root}, null for the root itself; refuses anything that escapes. */

@@ -62,7 +62,7 @@ class ContainerSpecsTest {
     void readsTheEnginesCreateBodyAndAddsBrinksLabels() throws Exception {
         Built b = build("""
                 {"Image": "ignored", "Hostname": "h1", "User": "1000", "Entrypoint": "/bin/app",
-                 "Cmd": ["--verbose"], "ExposedPorts": {"443/tcp": {}},
+                 "Cmd": ["--verbose"], "ExposedPorts": {"443/tcp": {}}, "StopSignal": "SIGINT", "StopTimeout": 5,
                  "Labels": {"team": "edge", "dev.brink.device": "spoofed"},
                  "HostConfig": {"Memory": 1048576, "PortBindings": {"443/tcp": [{"HostPort": "8443"}]},
                                 "Privileged": false, "NewerEngineField": {"x": 1}},
@@ -76,6 +76,8 @@ class ContainerSpecsTest {
         assertThat(body.path("Entrypoint").toString()).isEqualTo("[\"/bin/app\"]");
         assertThat(body.path("Cmd").toString()).isEqualTo("[\"--verbose\"]");
         assertThat(body.path("ExposedPorts").has("443/tcp")).isTrue();
+        assertThat(body.path("StopSignal").asText()).isEqualTo("SIGINT");
+        assertThat(body.path("StopTimeout").asInt()).isEqualTo(5);
         assertThat(body.at("/HostConfig/Memory").asLong()).isEqualTo(1048576L);
         assertThat(body.at("/HostConfig/PortBindings/443~1tcp/0/HostPort").asText()).isEqualTo("8443");
         assertThat(body.at("/HostConfig/NewerEngineField/x").asInt()).as("unknown HostConfig fields pass through")
@@ -99,7 +101,7 @@ class ContainerSpecsTest {
                 "IOTEDGE_WORKLOADURI=unix:///var/run/iotedge/workload.sock");
         assertThat(env).doesNotContain("B=from-env").hasSize(4);
         assertThat(b.body().at("/HostConfig/Binds").toString())
-                .isEqualTo("[\"/var/lib/brink/workload/mod-a:/var/run/iotedge:rw\"]");
+                .isEqualTo("[\"/var/lib/brink/workload/mod-a:/var/run/iotedge\"]");
     }
 
     @Test
@@ -107,7 +109,7 @@ class ContainerSpecsTest {
         Path socket = Path.of("/run/shared/mod-a.sock");
         Built b = build("{\"HostConfig\": {\"Binds\": [\"/data:/data:ro\"]}}", Map.of(), socket);
         assertThat(b.body().at("/HostConfig/Binds").toString())
-                .isEqualTo("[\"/data:/data:ro\",\"/run/shared/mod-a.sock:/var/run/iotedge/workload.sock:rw\"]");
+                .isEqualTo("[\"/data:/data:ro\",\"/run/shared/mod-a.sock:/var/run/iotedge/workload.sock\"]");
         assertThat(b.body().path("Env").toString()).contains("IOTEDGE_WORKLOADURI=unix:///var/run/iotedge/workload.sock");
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ExposedPort;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
 import dev.brink.edge.runtime.InstanceStatus;
@@ -70,6 +72,9 @@ class DockerModuleRuntimeTest {
         return "{\"Cmd\":[\"sh\",\"-c\"," + json(shell) + "]}";
     }
 
+    /** Busybox sh as PID 1 ignores SIGTERM; this one ends at once when stopped (keeps the tests fast). */
+    private static final String SLEEP = "trap 'exit 0' TERM; sleep 1000 & wait";
+
     private static String json(String text) {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
@@ -113,9 +118,9 @@ class DockerModuleRuntimeTest {
     @Test
     void startReplacesTheModulesPreviousContainer() throws Exception {
         String module = "replaced";
-        runtime.start(spec(module, cmd("sleep 1000"), Map.of()));
+        runtime.start(spec(module, cmd(SLEEP), Map.of()));
         String first = podman.inspect(module).get("Id").asText();
-        runtime.start(spec(module, cmd("sleep 1000"), Map.of()));
+        runtime.start(spec(module, cmd(SLEEP), Map.of()));
         String second = podman.inspect(module).get("Id").asText();
         assertThat(second).isNotEqualTo(first);
         assertThat(runtime.list()).filteredOn(s -> s.name().equals(module)).hasSize(1);
@@ -135,7 +140,7 @@ class DockerModuleRuntimeTest {
                     "GREETING", "hello world",
                     "OVERRIDDEN", "from-module-env");
             String options = "{\"Env\":[\"OVERRIDDEN=from-create-options\"],\"Cmd\":[\"sh\",\"-c\","
-                    + json("env; test -S /var/run/iotedge/workload.sock && echo SOCKET_OK; sleep 1000") + "]}";
+                    + json("env; test -S /var/run/iotedge/workload.sock && echo SOCKET_OK; " + SLEEP) + "]}";
             runtime.start(new ModuleSpec(module, podman.image, options, env, "never", null, socket, "2"));
 
             await().atMost(WAIT).until(() -> runtime.logs(module, 0).contains("SOCKET_OK"));
@@ -153,7 +158,7 @@ class DockerModuleRuntimeTest {
     void labelsContainersAsBrinks() throws Exception {
         String module = "labelled";
         runtime.start(new ModuleSpec(module, podman.image,
-                "{\"Labels\":{\"com.example.team\":\"edge\",\"dev.brink.managed\":\"false\"},\"Cmd\":[\"sleep\",\"1000\"]}",
+                "{\"Labels\":{\"com.example.team\":\"edge\",\"dev.brink.managed\":\"false\"},\"Cmd\":[\"sleep\",\"1000\"],\"StopSignal\":\"SIGKILL\"}",
                 Map.of(), "never", null, null, "7.1"));
         JsonNode labels = podman.inspect(module).at("/Config/Labels");
         assertThat(labels.path("dev.brink.managed").asText()).isEqualTo("true");
@@ -173,7 +178,7 @@ class DockerModuleRuntimeTest {
         podman.podman("run", "-d", "--name", otherDevice, "--label", "dev.brink.managed=true",
                 "--label", "dev.brink.device=some-other-device", "--label", "dev.brink.module=victim",
                 podman.image, "sleep", "1000");
-        runtime.start(spec("mine", cmd("sleep 1000"), Map.of()));
+        runtime.start(spec("mine", cmd(SLEEP), Map.of()));
 
         assertThat(runtime.list()).extracting(InstanceStatus::name).contains("mine").doesNotContain("victim", plain);
         assertThat(runtime.status("victim")).isEmpty();
@@ -187,7 +192,7 @@ class DockerModuleRuntimeTest {
         assertThat(podman.inspect(otherDevice).at("/State/Running").asBoolean()).isTrue();
 
         // A module whose container name is taken by someone else's container: refused, the container survives.
-        assertThatThrownBy(() -> runtime.start(spec(plain, cmd("sleep 1000"), Map.of())))
+        assertThatThrownBy(() -> runtime.start(spec(plain, cmd(SLEEP), Map.of())))
                 .isInstanceOf(BrinkException.class)
                 .hasMessageContaining("already exists")
                 .extracting(e -> ((BrinkException) e).errorCode()).isEqualTo(ErrorCode.PreconditionFailed);
@@ -198,8 +203,12 @@ class DockerModuleRuntimeTest {
     void reportsExitsWithTheirCodeAndRestarts() throws Exception {
         String module = "crasher";
         ModuleSpec spec = spec(module, cmd("echo started; sleep 1; exit 3"), Map.of());
+        long started = System.nanoTime();
         runtime.start(spec);
         InstanceStatus exit = awaitExit(module);
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("seen through the events stream, not the %s safety sweep", ExitWatcher.SAFETY_SWEEP)
+                .isLessThan(Duration.ofSeconds(10));
         assertThat(exit.exitCode()).isEqualTo(3);
         assertThat(exit.state()).isEqualTo(State.FAILED);
         assertThat(exit.description()).isEqualTo("exited with 3");
@@ -220,13 +229,33 @@ class DockerModuleRuntimeTest {
     }
 
     @Test
+    void reportsAnExitThatHappenedWhileTheEngineApiWasDown() throws Exception {
+        String module = "unseen";
+        runtime.start(spec(module, cmd("sleep 2; exit 5"), Map.of()));
+        podman.restartService(() -> {
+            // The container outlives the API service (conmon supervises it) and exits meanwhile.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!podman.podman("ps", "-a", "--filter", "name=^" + module + "$", "--format", "{{.Status}}")
+                    .startsWith("Exited")) {
+                assertThat(System.nanoTime()).as("container exit").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(exits).isEmpty();
+        });
+        InstanceStatus exit = awaitExit(module); // the sweep after the events stream reconnects
+        assertThat(exit.exitCode()).isEqualTo(5);
+        assertThat(exit.state()).isEqualTo(State.FAILED);
+        runtime.remove(module);
+    }
+
+    @Test
     void passesCreateOptionsThrough() throws Exception {
         String module = "options";
         String options = """
                 {"Labels": {"com.example.purpose": "pass-through"},
                  "Env": ["FROM_OPTIONS=yes"],
                  "Entrypoint": ["sh", "-c"],
-                 "Cmd": ["sleep 1000"],
+                 "Cmd": ["trap 'exit 0' TERM; sleep 1000 & wait"],
                  "WorkingDir": "/tmp",
                  "ExposedPorts": {"8080/tcp": {}},
                  "HostConfig": {"Memory": 67108864, "RestartPolicy": {"Name": "always"}, "AutoRemove": true}}
@@ -240,18 +269,27 @@ class DockerModuleRuntimeTest {
         assertThat(inspect.at("/Config/WorkingDir").asText()).isEqualTo("/tmp");
         assertThat(inspect.at("/Config/Entrypoint").toString()).contains("sh", "-c");
         assertThat(inspect.at("/Config/Env").toString()).contains("FROM_OPTIONS=yes", "FROM_SPEC=1");
-        assertThat(inspect.at("/Config/ExposedPorts").has("8080/tcp")).isTrue();
+        // Podman's own inspect does not show ExposedPorts; the Docker API's does.
+        try (DockerClient engine = podman.engineClient()) {
+            assertThat(engine.inspectContainerCmd(module).exec().getConfig().getExposedPorts())
+                    .contains(ExposedPort.tcp(8080));
+        }
+        assertThat(runtime.status(module).orElseThrow().state()).isEqualTo(State.RUNNING);
+
+        // Invalid createOptions: refused before the running instance is touched.
+        String id = inspect.get("Id").asText();
+        assertThatThrownBy(() -> runtime.start(spec(module, "{\"HostConfig\": [", Map.of())))
+                .isInstanceOf(BrinkException.class).hasMessageContaining("createOptions of module '" + module + "'")
+                .extracting(e -> ((BrinkException) e).errorCode()).isEqualTo(ErrorCode.ArgumentInvalid);
+        assertThat(podman.inspect(module).get("Id").asText()).isEqualTo(id);
         assertThat(runtime.status(module).orElseThrow().state()).isEqualTo(State.RUNNING);
         runtime.remove(module);
-
-        assertThatThrownBy(() -> runtime.start(spec("badopts", "{\"HostConfig\": [", Map.of())))
-                .isInstanceOf(BrinkException.class).hasMessageContaining("createOptions of module 'badopts'");
     }
 
     @Test
     void returnsTheLogTail() throws Exception {
         String module = "talker";
-        runtime.start(spec(module, cmd("for i in $(seq 1 10); do echo line$i; done; echo oops >&2; sleep 1000"),
+        runtime.start(spec(module, cmd("for i in $(seq 1 10); do echo line$i; done; echo oops >&2; " + SLEEP),
                 Map.of()));
         await().atMost(WAIT).until(() -> runtime.logs(module, 0).size() >= 11);
         assertThat(runtime.logs(module, 0)).contains("line1", "line10", "oops").hasSize(11);
@@ -272,7 +310,7 @@ class DockerModuleRuntimeTest {
         RegistryCredential elsewhere = new RegistryCredential("registry.example.com", "someone", "secret-elsewhere");
 
         podman.removeImageIfPresent(ref);
-        ModuleSpec wrongSpec = new ModuleSpec("pulled", ref, cmd("echo pulled-ok; sleep 1000"), Map.of(),
+        ModuleSpec wrongSpec = new ModuleSpec("pulled", ref, cmd("echo pulled-ok; " + SLEEP), Map.of(),
                 "on-create", wrong, null, "1");
         assertThatThrownBy(() -> runtime.prepare(wrongSpec))
                 .isInstanceOf(BrinkException.class)
@@ -288,7 +326,7 @@ class DockerModuleRuntimeTest {
                 .extracting(e -> ((BrinkException) e).errorCode()).isEqualTo(ErrorCode.NotFound);
         assertThat(podman.imageExists(ref)).isFalse();
 
-        ModuleSpec goodSpec = new ModuleSpec("pulled", ref, cmd("echo pulled-ok; sleep 1000"), Map.of(),
+        ModuleSpec goodSpec = new ModuleSpec("pulled", ref, cmd("echo pulled-ok; " + SLEEP), Map.of(),
                 "on-create", good, null, "1");
         runtime.prepare(goodSpec);
         assertThat(podman.imageExists(ref)).isTrue();
@@ -299,7 +337,7 @@ class DockerModuleRuntimeTest {
 
         // Started from scratch: start() pulls a missing image itself.
         podman.removeImageIfPresent(ref);
-        ModuleSpec v2 = new ModuleSpec("pulled", ref, cmd("echo pulled-again; sleep 1000"), Map.of(),
+        ModuleSpec v2 = new ModuleSpec("pulled", ref, cmd("echo pulled-again; " + SLEEP), Map.of(),
                 "on-create", good, null, "2");
         runtime.start(v2);
         await().atMost(WAIT).until(() -> runtime.logs("pulled", 0).contains("pulled-again"));

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -51,7 +56,7 @@ final class PodmanFixture implements AutoCloseable {
     final String registryPassword = "pw-" + hex(8);
     final int registryPort;
     private final Path socket;
-    private final Process service;
+    private Process service;
     private final List<String> foreignContainers = new ArrayList<>();
     private final List<String> extraImages = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopProcesses);
@@ -74,11 +79,7 @@ final class PodmanFixture implements AutoCloseable {
         // the service reads a registries.conf of its own that marks exactly that address insecure.
         Path registriesConf = dir.resolve("registries.conf");
         Files.writeString(registriesConf, "[[registry]]\nlocation = \"127.0.0.1:" + registryPort + "\"\ninsecure = true\n");
-        ProcessBuilder pb = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("podman-service.log").toFile());
-        pb.environment().put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
-        service = pb.start();
+        service = startService();
         // A crashed or killed test JVM must not leave the service behind.
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
@@ -90,8 +91,43 @@ final class PodmanFixture implements AutoCloseable {
         }
     }
 
+    private Process startService() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("podman-service.log").toFile()));
+        pb.environment().put("CONTAINERS_REGISTRIES_CONF", dir.resolve("registries.conf").toString());
+        return pb.start();
+    }
+
+    /** Stops the API service (containers keep running under conmon), runs {@code whileDown}, starts it again. */
+    synchronized void restartService(ThrowingRunnable whileDown) throws Exception {
+        service.destroy();
+        if (!service.waitFor(10, TimeUnit.SECONDS)) {
+            service.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(socket);
+        try {
+            whileDown.run();
+        } finally {
+            service = startService();
+            awaitSocket();
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     URI engineUri() {
         return URI.create("unix://" + socket);
+    }
+
+    /** A plain docker-java client on the service, for checks through the Docker API itself (caller closes). */
+    DockerClient engineClient() {
+        DockerClientConfig config = new DefaultDockerClientConfig.Builder().withDockerHost(engineUri().toString()).build();
+        return DockerClientImpl.getInstance(config,
+                new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build());
     }
 
     /** The registry reference of the test image, pushed on first use (password-protected, loopback). */

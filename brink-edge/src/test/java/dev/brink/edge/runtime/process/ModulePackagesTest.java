@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -109,11 +110,11 @@ class ModulePackagesTest {
 
         String wrong = "0".repeat(64);
         Path other = TestPackages.shellTarGz(tmp.resolve("other.tar.gz"), "top");
+        String otherDigest = TestPackages.sha256(other);
         assertThatThrownBy(() -> runtime.prepare(spec("m", other + "@sha256:" + wrong, Map.of())))
                 .isInstanceOfSatisfying(BrinkException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.PreconditionFailed);
-                    assertThat(e.getMessage()).contains("sha256:" + wrong).contains("sha256:"
-                            + TestPackages.sha256(other));
+                    assertThat(e.getMessage()).contains("sha256:" + wrong).contains("sha256:" + otherDigest);
                 });
         assertThat(cachedPackages()).isEqualTo(1);
         assertThatThrownBy(() -> runtime.prepare(spec("m", tarGz + "@sha256:abc", Map.of())))
@@ -141,12 +142,19 @@ class ModulePackagesTest {
         assertThat(requests.get()).isEqualTo(1);
         assertThat(cachedPackages()).isEqualTo(2);
 
-        // a pinned URL whose content does not match is refused after the download
-        served.put("/pkgs/changed.tar.gz", Files.readAllBytes(tarGz));
-        assertThatThrownBy(() -> runtime.prepare(spec("x", url("/pkgs/changed.tar.gz") + "@sha256:"
-                + TestPackages.sha256(other), Map.of())))
-                .isInstanceOfSatisfying(BrinkException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PreconditionFailed));
+        // a pin already in the cache needs no download at all, whatever the URL; a pin that is not is verified
+        // after the download, and a mismatch is refused and not cached
+        runtime.prepare(spec("y", url("/pkgs/nothing-here") + "@sha256:" + digest, Map.of()));
+        assertThat(requests.get()).isEqualTo(1);
+        served.put("/pkgs/module.jar", Files.readAllBytes(TestPackages.runnableJar(tmp.resolve("module.jar"))));
+        String wrong = "1".repeat(64);
+        assertThatThrownBy(() -> runtime.prepare(spec("x", url("/pkgs/module.jar") + "@sha256:" + wrong, Map.of())))
+                .isInstanceOfSatisfying(BrinkException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.PreconditionFailed);
+                    assertThat(e.getMessage()).contains("pins sha256:" + wrong);
+                });
+        assertThat(requests.get()).isEqualTo(2);
+        assertThat(cachedPackages()).isEqualTo(2);
     }
 
     @Test
@@ -205,6 +213,9 @@ class ModulePackagesTest {
         assertThat(exited.exitCode()).isZero();
         assertThat(runtime.logs("z", 0)).containsExactly("exiting with 0");
         Path root = tmp.resolve("rt/packages/sha256/" + TestPackages.sha256(zip) + "/root");
-        assertThat(Files.isWritable(root.resolve("bin/run.sh"))).isFalse(); // shared, read-only
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("bin/run.sh"))))
+                .isEqualTo("r-xr-xr-x"); // shared by all instances: read-only
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("share/data.txt"))))
+                .isEqualTo("r--r--r--");
     }
 }

@@ -1,0 +1,157 @@
+package dev.brink.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.brink.core.error.BrinkException;
+import dev.brink.core.sas.ConnectionString;
+import dev.brink.edge.agent.RestartPolicyManager;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The edge runtime's configuration (docs/edge-config.md), read from TOML or built for a quick start.
+ *
+ * @param connectionString the edge device's connection string (HostName may carry the MQTT {@code :port})
+ * @param hubHost          the hub's address for HTTPS (default: HostName without port)
+ * @param hubHttpsPort     default 443
+ * @param hubMqttPort      default: the port in HostName, else 8883
+ * @param hubCaFile        the hub's CA certificate (PEM) to trust, or null for the JVM's trust store
+ * @param runtimeType      {@code process} (default) or {@code docker}
+ * @param dockerUri        the engine API, default {@code unix:///var/run/docker.sock}
+ * @param gatewayHostName  IOTEDGE_GATEWAYHOSTNAME for modules, or null (no edge hub yet)
+ * @param workloadTcpPort  optional loopback development listener of the workload API, or null
+ * @param managementSocket the management API socket, default {@code <data_dir>/mgmt.sock}
+ */
+public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPort, int hubMqttPort, Path hubCaFile,
+                         Path dataDir, String runtimeType, URI dockerUri, String gatewayHostName,
+                         Integer workloadTcpPort, Path managementSocket, Duration restartBaseDelay,
+                         Duration restartMaxDelay, String logLevel) {
+
+    public static final int DEFAULT_HTTPS_PORT = 443;
+    public static final int DEFAULT_MQTT_PORT = 8883;
+    public static final Path DEFAULT_DATA_DIR = Path.of(".brink", "edge");
+
+    public EdgeConfig {
+        if (connectionString == null || connectionString.isBlank()) {
+            throw BrinkException.invalid("connection_string is required");
+        }
+        ConnectionString cs = ConnectionString.parse(connectionString.trim());
+        if (cs.deviceId() == null || cs.sharedAccessKey() == null || cs.moduleId() != null) {
+            throw BrinkException.invalid("connection_string must be an edge device's connection string "
+                    + "(HostName, DeviceId, SharedAccessKey)");
+        }
+        dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+        hubHost = hubHost == null || hubHost.isBlank() ? hostWithoutPort(cs.hostName()) : hubHost;
+        hubHttpsPort = hubHttpsPort <= 0 ? DEFAULT_HTTPS_PORT : hubHttpsPort;
+        hubMqttPort = hubMqttPort <= 0 ? portOf(cs.hostName(), DEFAULT_MQTT_PORT) : hubMqttPort;
+        runtimeType = runtimeType == null ? "process" : runtimeType.toLowerCase(Locale.ROOT);
+        if (!runtimeType.equals("process") && !runtimeType.equals("docker")) {
+            throw BrinkException.invalid("runtime.type must be \"process\" or \"docker\", not \"" + runtimeType + "\"");
+        }
+        dockerUri = dockerUri == null ? URI.create("unix:///var/run/docker.sock") : dockerUri;
+        managementSocket = managementSocket == null ? dataDir.resolve("mgmt.sock") : managementSocket;
+        restartBaseDelay = restartBaseDelay == null ? RestartPolicyManager.DEFAULT_BASE : restartBaseDelay;
+        restartMaxDelay = restartMaxDelay == null ? RestartPolicyManager.DEFAULT_MAX : restartMaxDelay;
+        logLevel = logLevel == null ? "info" : logLevel;
+    }
+
+    /** A quick-start config: everything default except what the command line gives. */
+    public static EdgeConfig of(String connectionString, Path hubCaFile, Path dataDir, String runtimeType) {
+        return new EdgeConfig(connectionString, null, 0, 0, hubCaFile, dataDir, runtimeType, null, null, null, null,
+                null, null, null);
+    }
+
+    public static EdgeConfig load(Path file) {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw BrinkException.invalid("cannot read the edge config " + file + ": " + e.getMessage());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        JsonNode hub = root.path("hub");
+        JsonNode runtime = root.path("runtime");
+        JsonNode listen = root.path("listen");
+        JsonNode restart = root.path("restart");
+        return new EdgeConfig(text(root, "connection_string"), text(hub, "host"), hub.path("https_port").asInt(0),
+                hub.path("mqtt_port").asInt(0), path(base, text(hub, "ca_file")), path(base, text(root, "data_dir")),
+                text(runtime, "type"), text(runtime, "docker_uri") == null ? null : URI.create(text(runtime, "docker_uri")),
+                text(listen, "gateway_host_name"),
+                listen.hasNonNull("workload_tcp_port") ? listen.get("workload_tcp_port").asInt() : null,
+                path(base, text(listen, "management_socket")), duration(restart, "base_delay"),
+                duration(restart, "max_delay"), text(root, "log_level"));
+    }
+
+    public ConnectionString parsedConnectionString() {
+        return ConnectionString.parse(connectionString.trim());
+    }
+
+    /** {@code host:port} of the hub's HTTPS API. */
+    public String hubHttpsAuthority() {
+        return (hubHost.contains(":") ? "[" + hubHost + "]" : hubHost) + ":" + hubHttpsPort;
+    }
+
+    private static String text(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Path path(Path base, String value) {
+        return value == null ? null : base.resolve(value).normalize();
+    }
+
+    /** {@code "10s"}, {@code "5m"}, {@code "1h"}, {@code "250ms"}, ISO {@code "PT10S"}, or a number of seconds. */
+    static Duration duration(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return Duration.ofMillis((long) (v.asDouble() * 1000));
+        }
+        String s = v.asText().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.startsWith("pt")) {
+                return Duration.parse(s.toUpperCase(Locale.ROOT));
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+            }
+            long n = Long.parseLong(s.substring(0, s.length() - 1).trim());
+            return switch (s.charAt(s.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw BrinkException.invalid("restart." + key + " \"" + v.asText() + "\" is not a duration (e.g. 10s, 5m)");
+        }
+    }
+
+    private static String hostWithoutPort(String hostName) {
+        if (hostName.startsWith("[")) {
+            return hostName.substring(1, hostName.indexOf(']'));
+        }
+        int colon = hostName.indexOf(':');
+        return colon < 0 ? hostName : hostName.substring(0, colon);
+    }
+
+    private static int portOf(String hostName, int dflt) {
+        int colon = hostName.lastIndexOf(':');
+        if (colon < 0 || hostName.indexOf(']') > colon) {
+            return dflt;
+        }
+        return Integer.parseInt(hostName.substring(colon + 1));
+    }
+
+    @Override
+    public String toString() {
+        return "EdgeConfig[hub=" + hubHost + ", https=" + hubHttpsPort + ", mqtt=" + hubMqttPort + ", data=" + dataDir
+                + ", runtime=" + runtimeType + ", connectionString=<redacted>]";
+    }
+}

@@ -1,0 +1,95 @@
+package dev.brink.edge.runtime.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.brink.edge.runtime.InstanceStatus;
+import dev.brink.edge.runtime.InstanceStatus.State;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A runtime JVM killed with SIGKILL leaves its modules running; the next runtime on the same dir ends them. */
+class OrphanCleanupTest {
+    @TempDir
+    Path tmp;
+    Process host;
+    Process unrelated;
+    final List<Long> strays = new java.util.ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        for (Process p : new Process[] {host, unrelated}) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+        strays.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        ProcessModuleRuntimeTest.assertNoChildProcesses();
+    }
+
+    @Test
+    void aRestartedRuntimeEndsTheModulesOfAKilledOne() throws Exception {
+        Path runtimeDir = tmp.resolve("rt");
+        Path pkg = TestPackages.shellTarGz(tmp.resolve("scripts.tar.gz"), null);
+        host = new ProcessBuilder(ModulePackage.javaExecutable(), "-cp", System.getProperty("java.class.path"),
+                RuntimeHostMain.class.getName(), runtimeDir.toString(), pkg.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("started")) {
+                // the runtime logs to stdout before it is ready
+            }
+        }
+        Path work = runtimeDir.resolve("instances/orphan/work");
+        long module = Long.parseLong(Files.readString(work.resolve("module.pid")).strip());
+        long grandchild = Long.parseLong(Files.readString(work.resolve("grandchild.pid")).strip());
+        strays.addAll(List.of(module, grandchild));
+
+        System.err.println("DEBUG pidfile " + Files.readString(runtimeDir.resolve("instances/orphan/pid")) + " info " + ProcessHandle.of(module).get().info());
+        System.err.println("DEBUG kill " + java.time.Instant.now());
+        host.destroyForcibly().waitFor(); // kill -9 of the runtime: its modules live on, orphaned
+        assertThat(ProcessTree.isRunning(module)).isTrue();
+        assertThat(ProcessTree.isRunning(grandchild)).isTrue();
+
+        // an unrelated live process behind a stale pid file must survive
+        unrelated = new ProcessBuilder("sleep", "1000").start();
+        Path stale = runtimeDir.resolve("instances/stale");
+        Files.createDirectories(stale);
+        InstanceFiles.write(stale.resolve("pid"), new InstanceFiles.PidRecord(unrelated.pid(),
+                unrelated.toHandle().info().startInstant().map(i -> i.toEpochMilli()).orElse(null),
+                "/some/module/bin/run.sh"));
+
+        System.err.println("DEBUG before ctor " + java.time.Instant.now());
+        try (ProcessModuleRuntime next = new ProcessModuleRuntime(runtimeDir, Clock.systemUTC(),
+                ProcessRuntimeOptions.defaults().withGraces(Duration.ofSeconds(2), Duration.ofSeconds(1)))) {
+            System.err.println("DEBUG after ctor " + java.time.Instant.now() + " " + ProcessHandle.of(module).map(h -> h.info().toString()));
+            assertThat(ProcessTree.isRunning(module)).isFalse();
+            assertThat(ProcessTree.isRunning(grandchild)).isFalse();
+            assertThat(unrelated.isAlive()).isTrue();
+            assertThat(runtimeDir.resolve("instances/orphan/pid")).doesNotExist();
+
+            InstanceStatus recovered = next.status("orphan").orElseThrow();
+            assertThat(recovered.state()).isEqualTo(State.EXITED);
+            assertThat(recovered.description()).contains("previous runtime");
+            assertThat(recovered.imageId()).isEqualTo("sha256:" + TestPackages.sha256(pkg));
+            assertThat(next.logs("orphan", 0)).contains("ready");
+            assertThat(next.list()).extracting(InstanceStatus::name).containsExactly("orphan");
+
+            next.start(new dev.brink.edge.runtime.ModuleSpec("orphan", pkg.toString(), null,
+                    java.util.Map.of("MODE", "exit", "CODE", "0"), null, null, null, "1"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> next.status("orphan").orElseThrow().exitCode() != null);
+            next.remove("orphan");
+            assertThat(next.list()).isEmpty();
+        }
+    }
+}
