@@ -41,7 +41,12 @@ enum BuiltinFunction {
     INDEX_OF(2, 2, a -> strings(a) ? number(a[0].textValue().indexOf(a[1].textValue())) : null),
     STARTS_WITH(2, 2, a -> strings(a) ? bool(a[0].textValue().startsWith(a[1].textValue())) : null),
     ENDS_WITH(2, 2, a -> strings(a) ? bool(a[0].textValue().endsWith(a[1].textValue())) : null),
-    CONTAINS(2, 2, a -> strings(a) ? bool(a[0].textValue().contains(a[1].textValue())) : null);
+    CONTAINS(2, 2, a -> strings(a) ? bool(a[0].textValue().contains(a[1].textValue())) : null),
+    /**
+     * Route conditions on twin change notifications ({@code twin_change_includes(properties.desired.x)}).
+     * Stub: always undefined, because Brink's edge hub does not route twin change notifications yet.
+     */
+    TWIN_CHANGE_INCLUDES(1, Integer.MAX_VALUE, a -> null);
 
     @FunctionalInterface
     interface Impl {

@@ -14,6 +14,10 @@ public final class Condition {
         this.expr = expr;
     }
 
+    static Condition of(Expr expr) {
+        return new Condition(expr);
+    }
+
     /** Parses a stand-alone condition; errors throw {@link QuerySyntaxException} naming line and column. */
     public static Condition parse(String text) {
         return new Condition(QueryCompiler.compileCondition(text));

@@ -3,6 +3,7 @@ package dev.brink.core.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 
 /**
@@ -170,6 +171,36 @@ sealed interface Expr {
             }
             boolean bothFalse = l != null && l.isBoolean() && r != null && r.isBoolean();
             return bothFalse ? r : null;
+        }
+    }
+
+    /** {@code a || b}: string concatenation; undefined unless both sides are strings (Cosmos DB rule). */
+    record Concat(Expr left, Expr right) implements Expr {
+        @Override
+        public JsonNode eval(ValueResolver resolver) {
+            JsonNode l = left.eval(resolver);
+            if (!Values.isString(l)) {
+                return null;
+            }
+            JsonNode r = right.eval(resolver);
+            return Values.isString(r) ? TextNode.valueOf(l.textValue().concat(r.textValue())) : null;
+        }
+    }
+
+    /** {@code a ?? b}: a when defined (JSON null counts as defined), else b. */
+    record Coalesce(Expr left, Expr right) implements Expr {
+        @Override
+        public JsonNode eval(ValueResolver resolver) {
+            JsonNode l = left.eval(resolver);
+            return l != null ? l : right.eval(resolver);
+        }
+    }
+
+    /** {@code {$name}} in a route condition: strictly a system property (see {@link ValueResolver#resolveSystemProperty}). */
+    record BracedProperty(String name) implements Expr {
+        @Override
+        public JsonNode eval(ValueResolver resolver) {
+            return Values.defined(resolver.resolveSystemProperty(name));
         }
     }
 

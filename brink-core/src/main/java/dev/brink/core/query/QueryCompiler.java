@@ -21,6 +21,7 @@ import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Interval;
 
 /**
  * Parses text with the ANTLR grammar and translates the parse tree into {@link Expr} records and a
@@ -44,6 +45,29 @@ final class QueryCompiler extends IotQueryBaseVisitor<Expr> {
     static Expr compileCondition(String text) {
         ConditionContext tree = parser(text).condition();
         return new QueryCompiler().visit(tree.expression());
+    }
+
+    /**
+     * Parses a route and shapes its parts; which sources and sinks are allowed is checked by the caller.
+     * The source text is re-read from the input so a name lexed as several tokens keeps its spelling.
+     */
+    static RouteStatement compileRoute(String text) {
+        RouteContext tree = parser(text).route();
+        RouteSourceContext source = tree.routeSource();
+        String sourceText = source.getStart().getInputStream()
+                .getText(Interval.of(source.getStart().getStartIndex(), source.getStop().getStopIndex()));
+        for (int i = 0; i < sourceText.length(); i++) {
+            if (Character.isWhitespace(sourceText.charAt(i))) {
+                throw error(source, "the source path '" + sourceText + "' must not contain whitespace");
+            }
+        }
+        Condition condition = tree.expression() == null ? null : Condition.of(new QueryCompiler().visit(tree.expression()));
+        RouteSinkContext sink = tree.routeSink();
+        String argument = sink.STRING() == null ? null : unquote(sink.STRING().getSymbol());
+        return new RouteStatement(sourceText, source.getStart().getLine(),
+                source.getStart().getCharPositionInLine() + 1, condition,
+                sink.IDENTIFIER().getText(), argument, sink.getStart().getLine(),
+                sink.getStart().getCharPositionInLine() + 1);
     }
 
     static QueryPlan compileQuery(String text) {
@@ -203,6 +227,25 @@ final class QueryCompiler extends IotQueryBaseVisitor<Expr> {
     @Override
     public Expr visitPathExpr(PathExprContext ctx) {
         return path(ctx.attributePath());
+    }
+
+    @Override
+    public Expr visitBracedPropertyExpr(BracedPropertyExprContext ctx) {
+        String name = ctx.IDENTIFIER().getText();
+        if (!name.startsWith("$") || name.length() < 2) {
+            throw error(ctx, "only system properties may be braced ({$name}), got '{" + name + "}'");
+        }
+        return new Expr.BracedProperty(name);
+    }
+
+    @Override
+    public Expr visitConcatExpr(ConcatExprContext ctx) {
+        return new Expr.Concat(visit(ctx.expression(0)), visit(ctx.expression(1)));
+    }
+
+    @Override
+    public Expr visitCoalesceExpr(CoalesceExprContext ctx) {
+        return new Expr.Coalesce(visit(ctx.expression(0)), visit(ctx.expression(1)));
     }
 
     @Override

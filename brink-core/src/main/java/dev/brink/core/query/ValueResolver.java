@@ -15,6 +15,15 @@ public interface ValueResolver {
     JsonNode resolve(List<String> path);
 
     /**
+     * The value of a braced system property {@code {$name}} ({@code name} includes the {@code $}). Message
+     * resolvers override this so the braced form never falls back to an application property; the default
+     * resolves it like the one-segment path {@code $name}.
+     */
+    default JsonNode resolveSystemProperty(String name) {
+        return resolve(List.of(name));
+    }
+
+    /**
      * A resolver over one JSON document, with the twin-query rules: the first segment matches the
      * document's top-level names case-insensitively (identity names like {@code DeviceId}); deeper
      * segments are case-sensitive; an integer segment indexes into an array.

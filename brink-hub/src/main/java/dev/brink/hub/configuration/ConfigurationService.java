@@ -10,73 +10,68 @@ import dev.brink.hub.registry.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.store.HubStore;
 import dev.brink.hub.store.StoreTransaction;
+import dev.brink.hub.twin.DesiredChanges;
 import dev.brink.hub.twin.TwinService;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /devices/{d}/applyConfigurationContent} — how a deployment reaches an edge device: each
  * {@code modulesContent} entry becomes that module twin's entire desired properties, creating the module
  * identity when missing. All twins change in one transaction (a deployment is applied whole or not at
- * all); desired listeners fire after the commit.
+ * all); desired listeners fire after the commit, in commit order ({@link TwinService#writeNotifying}).
  */
 public final class ConfigurationService {
-    private final HubStore store;
     private final RegistryService registry;
     private final TwinService twins;
     private final Clock clock;
 
+    /** {@code store} is the one {@code twins} writes to: the write goes through TwinService for its notifications. */
     public ConfigurationService(HubStore store, RegistryService registry, TwinService twins, Clock clock) {
-        this.store = store;
         this.registry = registry;
         this.twins = twins;
         this.clock = clock;
     }
 
-    /** Validates the body (400004 naming the bad entry), then applies it; 404001 when the device is missing. */
-    public void applyConfigurationContent(String deviceId, JsonNode body) {
-        ConfigurationContent content = ConfigurationContent.parse(body);
-        List<Notification> notifications = Await.result(store.write(tx -> apply(tx, deviceId, content)));
-        for (Notification n : notifications) {
-            twins.notifyDesired(n.key(), n.desiredPatch());
-        }
+    /**
+     * Validates the body (400004 naming the bad entry), then applies it; 404001 when the device is missing.
+     * Completes once the change is durable and the desired listeners have heard it.
+     */
+    public CompletableFuture<Void> applyConfigurationContentAsync(String deviceId, JsonNode body) {
+        return Await.start(() -> {
+            ConfigurationContent content = ConfigurationContent.parse(body);
+            return twins.writeNotifying((tx, desired) -> apply(tx, deviceId, content, desired));
+        });
     }
 
-    private List<Notification> apply(StoreTransaction tx, String deviceId, ConfigurationContent content) {
+    private Void apply(StoreTransaction tx, String deviceId, ConfigurationContent content, DesiredChanges desired) {
         RegistryService.requireDevice(tx, deviceId);
         Instant now = clock.instant();
-        List<Notification> notifications = new ArrayList<>();
         if (content.device() != null) {
-            write(tx, IdentityKey.device(deviceId), content.device(), now, notifications);
+            write(tx, IdentityKey.device(deviceId), content.device(), now, desired);
         }
         for (Map.Entry<String, DesiredContent> e : content.modules().entrySet()) {
             IdentityKey key = IdentityKey.module(deviceId, e.getKey());
             if (tx.registry().find(key).isEmpty()) {
                 registry.createModuleInTransaction(tx, key, RegistryService.MANAGED_BY_EDGE);
             }
-            write(tx, key, e.getValue(), now, notifications);
+            write(tx, key, e.getValue(), now, desired);
         }
-        return notifications;
+        return null;
     }
 
     private static void write(StoreTransaction tx, IdentityKey key, DesiredContent content, Instant now,
-            List<Notification> notifications) {
+            DesiredChanges desired) {
         TwinDocument twin = TwinService.document(tx, key);
         JsonNode current = twin.propertiesJson().path("desired");
-        ObjectNode desired = ConfigurationContent.resolve(content,
+        ObjectNode replacement = ConfigurationContent.resolve(content,
                 current.isObject() ? (ObjectNode) current : ConfigurationContent.emptyDesired());
-        TwinUpdate update = twin.replaceDesired(desired, now);
+        TwinUpdate update = twin.replaceDesired(replacement, now);
         if (update.changed()) {
             tx.twins().put(key, update.twin());
-            if (update.desiredPatch() != null) {
-                notifications.add(new Notification(key, update.desiredPatch()));
-            }
+            desired.add(key, update.desiredPatch());
         }
-    }
-
-    private record Notification(IdentityKey key, ObjectNode desiredPatch) {
     }
 }

@@ -5,11 +5,13 @@ import dev.brink.core.error.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Waits for a store write and rethrows what the write task threw, unwrapped, so that a
  * {@link BrinkException} raised inside a transaction reaches the protocol edge with its code.
- * The services are blocking by design: callers run them off the event loop.
+ * Only the synchronous wrappers of the services use it (they block: call them off the event loop);
+ * the asynchronous methods return the store's future instead.
  */
 public final class Await {
     private Await() {
@@ -23,6 +25,18 @@ public final class Await {
             throw new BrinkException(ErrorCode.ServiceUnavailable, "interrupted while waiting for the store", e);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
+        }
+    }
+
+    /**
+     * Runs {@code start} and returns its future, or a failed future when it throws (e.g. validation before
+     * the write is queued), so an asynchronous method reports every failure the same way.
+     */
+    public static <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> start) {
+        try {
+            return start.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

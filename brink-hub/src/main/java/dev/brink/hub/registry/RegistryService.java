@@ -7,6 +7,7 @@ import dev.brink.core.id.Ids;
 import dev.brink.core.sas.Keys;
 import dev.brink.core.twin.TwinDocument;
 import dev.brink.hub.store.HubStore;
+import dev.brink.hub.store.HubStore.WriteTask;
 import dev.brink.hub.store.RegistryRepository.DeviceCounts;
 import dev.brink.hub.store.StoreTransaction;
 import dev.brink.hub.store.StoreView;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,7 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * read-modify-write runs inside one store write task, so checks (exists, etag, quota) and the change
  * commit together. Creating an identity also creates its empty twin; creating an edge device also
  * creates its {@code $edgeAgent} and {@code $edgeHub} modules and their twins, in the same transaction.
- * Methods block until the write is durable: call them off the event loop.
+ * Writes return futures that complete once the change is durable (validation failures included, as failed
+ * futures); reads run on the caller's thread and block, so call them (and the blocking wrappers) off the
+ * event loop.
  */
 public final class RegistryService {
     public static final int MAX_MODULES_PER_DEVICE = 50;
@@ -46,12 +50,23 @@ public final class RegistryService {
      * PUT /devices/{id}: without If-Match a create (409001 if it exists); with {@code *} or an etag an
      * update (404001 if missing, 412001 on a stale etag).
      */
+    public CompletableFuture<Identity> putDeviceAsync(String deviceId, JsonNode body, String ifMatch) {
+        return Await.start(() -> {
+            Ids.requireValidDeviceId(deviceId);
+            IdentityKey key = IdentityKey.device(deviceId);
+            return store.write(putDeviceTask(key, IdentityRequest.parse(key, body), ifMatch));
+        });
+    }
+
+    /** Blocking {@link #putDeviceAsync} (tests and tools): call it off the event loop. */
     public Identity putDevice(String deviceId, JsonNode body, String ifMatch) {
-        Ids.requireValidDeviceId(deviceId);
-        IdentityKey key = IdentityKey.device(deviceId);
-        IdentityRequest req = IdentityRequest.parse(key, body);
+        return Await.result(putDeviceAsync(deviceId, body, ifMatch));
+    }
+
+    private WriteTask<Identity> putDeviceTask(IdentityKey key, IdentityRequest req, String ifMatch) {
+        String deviceId = key.deviceId();
         boolean create = ifMatch == null || ifMatch.isBlank();
-        return Await.result(store.write(tx -> {
+        return tx -> {
             Identity existing = tx.registry().find(key).orElse(null);
             if (create) {
                 if (existing != null) {
@@ -64,7 +79,7 @@ public final class RegistryService {
             }
             ETags.require(ifMatch, existing.etag(), "device " + deviceId);
             return updateDevice(tx, existing, req);
-        }));
+        };
     }
 
     public Identity getDevice(String deviceId) {
@@ -81,8 +96,8 @@ public final class RegistryService {
     }
 
     /** DELETE /devices/{id}: also deletes its modules and all their twins. */
-    public void deleteDevice(String deviceId, String ifMatch) {
-        delete(IdentityKey.device(deviceId), ifMatch);
+    public CompletableFuture<Void> deleteDeviceAsync(String deviceId, String ifMatch) {
+        return delete(IdentityKey.device(deviceId), ifMatch);
     }
 
     public DeviceCounts statistics() {
@@ -92,13 +107,26 @@ public final class RegistryService {
     // ---- modules ----
 
     /** PUT /devices/{d}/modules/{m}, same If-Match rules as devices (409301 / 404010). */
+    public CompletableFuture<Identity> putModuleAsync(String deviceId, String moduleId, JsonNode body,
+            String ifMatch) {
+        return Await.start(() -> {
+            Ids.requireValidDeviceId(deviceId);
+            Ids.requireValidModuleId(moduleId);
+            IdentityKey key = IdentityKey.module(deviceId, moduleId);
+            return store.write(putModuleTask(key, IdentityRequest.parse(key, body), ifMatch));
+        });
+    }
+
+    /** Blocking {@link #putModuleAsync} (tests and tools): call it off the event loop. */
     public Identity putModule(String deviceId, String moduleId, JsonNode body, String ifMatch) {
-        Ids.requireValidDeviceId(deviceId);
-        Ids.requireValidModuleId(moduleId);
-        IdentityKey key = IdentityKey.module(deviceId, moduleId);
-        IdentityRequest req = IdentityRequest.parse(key, body);
+        return Await.result(putModuleAsync(deviceId, moduleId, body, ifMatch));
+    }
+
+    private WriteTask<Identity> putModuleTask(IdentityKey key, IdentityRequest req, String ifMatch) {
+        String deviceId = key.deviceId();
+        String moduleId = key.moduleId();
         boolean create = ifMatch == null || ifMatch.isBlank();
-        return Await.result(store.write(tx -> {
+        return tx -> {
             requireDevice(tx, deviceId);
             Identity existing = tx.registry().find(key).orElse(null);
             if (create) {
@@ -113,7 +141,7 @@ public final class RegistryService {
             }
             ETags.require(ifMatch, existing.etag(), "module " + key);
             return updateModule(tx, existing, req);
-        }));
+        };
     }
 
     public Identity getModule(String deviceId, String moduleId) {
@@ -129,8 +157,8 @@ public final class RegistryService {
         });
     }
 
-    public void deleteModule(String deviceId, String moduleId, String ifMatch) {
-        delete(IdentityKey.module(deviceId, moduleId), ifMatch);
+    public CompletableFuture<Void> deleteModuleAsync(String deviceId, String moduleId, String ifMatch) {
+        return delete(IdentityKey.module(deviceId, moduleId), ifMatch);
     }
 
     /**
@@ -178,7 +206,7 @@ public final class RegistryService {
      * writes the registry per message). Unknown identities are skipped. The etag is NOT changed: connection
      * state is read-only for the service API, and a device's etag must survive its reconnects.
      */
-    public java.util.concurrent.CompletableFuture<Void> updateConnections(java.util.Collection<ConnectionUpdate> updates) {
+    public CompletableFuture<Void> updateConnections(java.util.Collection<ConnectionUpdate> updates) {
         return store.write(tx -> {
             for (ConnectionUpdate u : updates) {
                 tx.registry().find(u.key()).ifPresent(old -> tx.registry().put(new Identity(old.key(),
@@ -198,15 +226,15 @@ public final class RegistryService {
 
     // ---- internals ----
 
-    private void delete(IdentityKey key, String ifMatch) {
-        Await.result(store.write(tx -> {
+    private CompletableFuture<Void> delete(IdentityKey key, String ifMatch) {
+        return store.write(tx -> {
             Identity existing = tx.registry().find(key)
                     .orElseThrow(() -> key.isModule() ? moduleNotFound(key) : deviceNotFound(key.deviceId()));
             ETags.require(ifMatch, existing.etag(), key.isModule() ? "module " + key : "device " + key.deviceId());
             tx.twins().delete(key);
             tx.registry().delete(key);
             return null;
-        }));
+        });
     }
 
     private Identity createDevice(StoreTransaction tx, IdentityKey key, IdentityRequest req) {

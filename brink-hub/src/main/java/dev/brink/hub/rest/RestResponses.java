@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Small helpers for resource handlers: run blocking service/store calls off the event loop and write JSON.
@@ -25,6 +26,21 @@ public final class RestResponses {
     /** Adapts an already asynchronous result (e.g. a {@code HubStore.write} future) without a worker thread. */
     public static <T> Future<T> async(RoutingContext ctx, CompletionStage<T> stage) {
         return Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext());
+    }
+
+    /**
+     * Starts asynchronous work on the calling thread (the event loop: {@code start} must not block, e.g. it
+     * parses the body and queues a store write) and adapts its stage like {@link #async}; an exception
+     * thrown by {@code start} becomes a failed future, so all failures reach the error handler alike.
+     */
+    public static <T> Future<T> async(RoutingContext ctx, Supplier<? extends CompletionStage<T>> start) {
+        CompletionStage<T> stage;
+        try {
+            stage = start.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return async(ctx, stage);
     }
 
     /**

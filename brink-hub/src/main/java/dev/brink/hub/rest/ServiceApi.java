@@ -14,16 +14,19 @@ import dev.brink.hub.registry.IdentityJson;
 import dev.brink.hub.registry.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.twin.TwinService;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The service REST resources of IoT Hub's registry, twin, query and configuration-content APIs
  * (reference §6), mounted behind the frame of {@link RestServer} (auth, api-version, method override,
- * error envelope). Handlers only translate HTTP to service calls; the services own the semantics and
- * block, so every call runs on the worker pool via {@link RestResponses}. See README.md in this package.
+ * error envelope). Handlers only translate HTTP to service calls; the services own the semantics. Reads
+ * block (SQLite), so they run on the worker pool ({@link RestResponses#blocking}); writes return the store's
+ * future and are answered from it ({@link RestResponses#async}) without holding any thread while the group
+ * commit is pending. See README.md in this package.
  */
 public final class ServiceApi {
     static final String CONTINUATION = "x-ms-continuation";
@@ -48,36 +51,35 @@ public final class ServiceApi {
         router.get("/statistics/devices").handler(ctx -> RestResponses.respond(ctx, 200,
                 () -> IdentityJson.statistics(registry.statistics())));
         router.get("/devices").handler(this::listDevices);
-        router.put("/devices/:id").handler(ctx -> identity(ctx, () -> registry.putDevice(
-                deviceId(ctx), bodyOrNull(ctx), ifMatch(ctx))));
-        router.get("/devices/:id").handler(ctx -> identity(ctx, () -> registry.getDevice(deviceId(ctx))));
-        router.delete("/devices/:id").handler(ctx -> noContent(ctx, () -> {
-            registry.deleteDevice(deviceId(ctx), ifMatch(ctx));
-            return null;
-        }));
-        router.post("/devices/:id/applyConfigurationContent").handler(ctx -> RestResponses.respond(ctx, 200, () -> {
-            configurations.applyConfigurationContent(deviceId(ctx), body(ctx));
-            return Json.object();
-        }));
+        router.put("/devices/:id").handler(ctx -> identity(ctx, RestResponses.async(ctx,
+                () -> registry.putDeviceAsync(deviceId(ctx), bodyOrNull(ctx), ifMatch(ctx)))));
+        router.get("/devices/:id").handler(ctx -> identity(ctx, RestResponses.blocking(ctx,
+                () -> registry.getDevice(deviceId(ctx)))));
+        router.delete("/devices/:id").handler(ctx -> noContent(ctx, RestResponses.async(ctx,
+                () -> registry.deleteDeviceAsync(deviceId(ctx), ifMatch(ctx)))));
+        router.post("/devices/:id/applyConfigurationContent").handler(ctx -> RestResponses.async(ctx,
+                () -> configurations.applyConfigurationContentAsync(deviceId(ctx), body(ctx)))
+                .onSuccess(v -> RestResponses.json(ctx, 200, Json.object())).onFailure(ctx::fail));
         router.get("/devices/:id/modules").handler(ctx -> RestResponses.respond(ctx, 200,
                 () -> identities(registry.listModules(deviceId(ctx)))));
-        router.put("/devices/:id/modules/:mid").handler(ctx -> identity(ctx, () -> registry.putModule(
-                deviceId(ctx), moduleId(ctx), bodyOrNull(ctx), ifMatch(ctx))));
-        router.get("/devices/:id/modules/:mid").handler(ctx -> identity(ctx,
-                () -> registry.getModule(deviceId(ctx), moduleId(ctx))));
-        router.delete("/devices/:id/modules/:mid").handler(ctx -> noContent(ctx, () -> {
-            registry.deleteModule(deviceId(ctx), moduleId(ctx), ifMatch(ctx));
-            return null;
-        }));
+        router.put("/devices/:id/modules/:mid").handler(ctx -> identity(ctx, RestResponses.async(ctx,
+                () -> registry.putModuleAsync(deviceId(ctx), moduleId(ctx), bodyOrNull(ctx), ifMatch(ctx)))));
+        router.get("/devices/:id/modules/:mid").handler(ctx -> identity(ctx, RestResponses.blocking(ctx,
+                () -> registry.getModule(deviceId(ctx), moduleId(ctx)))));
+        router.delete("/devices/:id/modules/:mid").handler(ctx -> noContent(ctx, RestResponses.async(ctx,
+                () -> registry.deleteModuleAsync(deviceId(ctx), moduleId(ctx), ifMatch(ctx)))));
         mountTwins(router, "/twins/:id", ctx -> IdentityKey.device(deviceId(ctx)));
         mountTwins(router, "/twins/:id/modules/:mid", ctx -> IdentityKey.module(deviceId(ctx), moduleId(ctx)));
     }
 
-    private void mountTwins(Router router, String path, java.util.function.Function<RoutingContext, IdentityKey> key) {
-        router.get(path).handler(ctx -> twin(ctx, () -> twins.getTwin(key.apply(ctx))));
+    /** Reads run on the worker pool (SQLite reads block); writes only queue and answer from the commit. */
+    private void mountTwins(Router router, String path, Function<RoutingContext, IdentityKey> key) {
+        router.get(path).handler(ctx -> twin(ctx, RestResponses.blocking(ctx, () -> twins.getTwin(key.apply(ctx)))));
         // PATCH also arrives as POST + X-HTTP-Method-Override: PATCH; the frame re-routes it here
-        router.patch(path).handler(ctx -> twin(ctx, () -> twins.patchTwin(key.apply(ctx), body(ctx), ifMatch(ctx))));
-        router.put(path).handler(ctx -> twin(ctx, () -> twins.replaceTwin(key.apply(ctx), body(ctx), ifMatch(ctx))));
+        router.patch(path).handler(ctx -> twin(ctx, RestResponses.async(ctx,
+                () -> twins.patchTwinAsync(key.apply(ctx), body(ctx), ifMatch(ctx)))));
+        router.put(path).handler(ctx -> twin(ctx, RestResponses.async(ctx,
+                () -> twins.replaceTwinAsync(key.apply(ctx), body(ctx), ifMatch(ctx)))));
     }
 
     // ---- handlers ----
@@ -110,23 +112,23 @@ public final class ServiceApi {
     }
 
     /** Answers 200 with an identity's JSON and its ETag. */
-    private static void identity(RoutingContext ctx, Callable<Identity> work) {
-        RestResponses.blocking(ctx, work).onSuccess(identity -> {
+    private static void identity(RoutingContext ctx, Future<Identity> result) {
+        result.onSuccess(identity -> {
             ctx.response().putHeader("ETag", ETags.quoted(identity.etag()));
             RestResponses.json(ctx, 200, IdentityJson.toJson(identity));
         }).onFailure(ctx::fail);
     }
 
     /** Answers 200 with a service-side twin and its ETag. */
-    private static void twin(RoutingContext ctx, Callable<ObjectNode> work) {
-        RestResponses.blocking(ctx, work).onSuccess(twin -> {
+    private static void twin(RoutingContext ctx, Future<ObjectNode> result) {
+        result.onSuccess(twin -> {
             ctx.response().putHeader("ETag", ETags.quoted(twin.path("etag").asText()));
             RestResponses.json(ctx, 200, twin);
         }).onFailure(ctx::fail);
     }
 
-    private static void noContent(RoutingContext ctx, Callable<Void> work) {
-        RestResponses.blocking(ctx, work).onSuccess(v -> RestResponses.noContent(ctx)).onFailure(ctx::fail);
+    private static void noContent(RoutingContext ctx, Future<Void> result) {
+        result.onSuccess(v -> RestResponses.noContent(ctx)).onFailure(ctx::fail);
     }
 
     private static ArrayNode identities(List<Identity> list) {

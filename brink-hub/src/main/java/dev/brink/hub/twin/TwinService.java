@@ -16,6 +16,7 @@ import dev.brink.hub.store.StoreView;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Twin operations for the service API (get, PATCH, PUT) and the device endpoint (reported patch).
  * Each read-modify-write is one store write task, so concurrent writers are serialised by the store
- * and no update is lost. Desired-property listeners fire after the commit is durable, never before:
- * a device is never told about a change that a crash could undo.
+ * and no update is lost. Writes are asynchronous: their futures complete after the durable commit and
+ * hold no thread meanwhile (the blocking wrappers are for callers that already run off the event loop).
+ * Desired-property listeners fire after the commit is durable, never before (a device is never told about
+ * a change that a crash could undo), exactly once and in commit order ({@link DesiredOutbox}).
  */
 public final class TwinService {
     private static final Logger LOG = LoggerFactory.getLogger(TwinService.class);
@@ -33,6 +36,7 @@ public final class TwinService {
     private final HubStore store;
     private final Clock clock;
     private final List<BiConsumer<IdentityKey, ObjectNode>> desiredListeners = new CopyOnWriteArrayList<>();
+    private final DesiredOutbox outbox = new DesiredOutbox(this::notifyDesired);
 
     public TwinService(HubStore store, Clock clock) {
         this.store = store;
@@ -58,36 +62,70 @@ public final class TwinService {
     }
 
     /** PATCH /twins/...: merges tags and desired properties; returns the new service-side twin. */
+    public CompletableFuture<ObjectNode> patchTwinAsync(IdentityKey key, JsonNode body, String ifMatch) {
+        return update(key, body, ifMatch, (twin, now) -> twin.applyServicePatch(body, now));
+    }
+
+    /** Blocking {@link #patchTwinAsync} (device endpoint and tests): call it off the event loop. */
     public ObjectNode patchTwin(IdentityKey key, JsonNode body, String ifMatch) {
-        requireObject(body);
-        return update(key, ifMatch, (twin, now) -> twin.applyServicePatch(body, now));
+        return Await.result(patchTwinAsync(key, body, ifMatch));
     }
 
     /** PUT /twins/...: replaces tags and desired properties; returns the new service-side twin. */
-    public ObjectNode replaceTwin(IdentityKey key, JsonNode body, String ifMatch) {
-        requireObject(body);
-        return update(key, ifMatch, (twin, now) -> twin.applyServiceReplace(body, now));
+    public CompletableFuture<ObjectNode> replaceTwinAsync(IdentityKey key, JsonNode body, String ifMatch) {
+        return update(key, body, ifMatch, (twin, now) -> twin.applyServiceReplace(body, now));
     }
 
     /**
      * Merge-patches the reported properties (device endpoint, issue 3).
      *
      * @param now the time to record in {@code $metadata}; null means the hub clock
-     * @return the new reported {@code $version}
+     * @return the new reported {@code $version}, once durable
      */
-    public long patchReported(IdentityKey key, JsonNode patch, Instant now) {
+    public CompletableFuture<Long> patchReportedAsync(IdentityKey key, JsonNode patch, Instant now) {
         Instant at = now == null ? clock.instant() : now;
-        return Await.result(store.write(tx -> {
+        return store.write(tx -> {
             requireIdentity(tx, key);
             TwinUpdate update = document(tx, key).patchReported(patch, at);
             if (update.changed()) {
                 tx.twins().put(key, update.twin());
             }
             return update.twin().reportedVersion();
-        }));
+        });
     }
 
-    /** Tells the listeners about a committed desired change (also used by applyConfigurationContent). */
+    /** Blocking {@link #patchReportedAsync}: call it off the event loop. */
+    public long patchReported(IdentityKey key, JsonNode patch, Instant now) {
+        return Await.result(patchReportedAsync(key, patch, now));
+    }
+
+    /**
+     * Queues a store write whose desired-property changes (recorded with {@link DesiredChanges#add}) the
+     * listeners hear after the commit is durable, exactly once, in commit order. The returned future
+     * completes with the task's result after those listeners ran, or fails with what the task threw
+     * (its changes are then neither stored nor announced).
+     */
+    public <T> CompletableFuture<T> writeNotifying(NotifyingWriteTask<T> task) {
+        DesiredOutbox.Batch batch = new DesiredOutbox.Batch();
+        CompletableFuture<T> written = store.write(tx -> {
+            T result = task.run(tx, batch.changes());
+            outbox.enqueue(batch); // last step, on the writer thread: queue order is commit order
+            return result;
+        });
+        written.whenComplete((result, error) -> outbox.resolve(batch, error == null));
+        return batch.delivered().thenCompose(delivered -> written);
+    }
+
+    /** A write task that may change desired properties; see {@link #writeNotifying}. */
+    @FunctionalInterface
+    public interface NotifyingWriteTask<T> {
+        T run(StoreTransaction tx, DesiredChanges desired);
+    }
+
+    /**
+     * Tells the listeners about a committed desired change now. Writers should use {@link #writeNotifying},
+     * which also keeps commit order; this is for a caller that committed by other means.
+     */
     public void notifyDesired(IdentityKey key, ObjectNode desiredPatch) {
         if (desiredPatch == null) {
             return;
@@ -112,27 +150,26 @@ public final class TwinService {
         return view.twins().find(key).orElseGet(TwinDocument::empty);
     }
 
-    private ObjectNode update(IdentityKey key, String ifMatch, Change change) {
-        Result result = Await.result(store.write(tx -> apply(tx, key, ifMatch, change)));
-        notifyDesired(key, result.desiredPatch());
-        return result.twin();
+    private CompletableFuture<ObjectNode> update(IdentityKey key, JsonNode body, String ifMatch, Change change) {
+        if (body == null || !body.isObject()) {
+            return CompletableFuture.failedFuture(BrinkException.invalid("the twin body must be a JSON object"));
+        }
+        // The JSON is composed after the commit, off the writer thread that every write waits for.
+        return writeNotifying((tx, desired) -> apply(tx, key, ifMatch, change, desired))
+                .thenApply(changed -> TwinJson.compose(changed.identity(), changed.twin()));
     }
 
-    private Result apply(StoreTransaction tx, IdentityKey key, String ifMatch, Change change) {
+    private Changed apply(StoreTransaction tx, IdentityKey key, String ifMatch, Change change,
+            DesiredChanges desired) {
         Identity identity = requireIdentity(tx, key);
         TwinDocument current = document(tx, key);
         ETags.require(ifMatch, current.etag(), "the twin of " + key);
         TwinUpdate update = change.apply(current, clock.instant());
         if (update.changed()) {
             tx.twins().put(key, update.twin());
+            desired.add(key, update.desiredPatch());
         }
-        return new Result(TwinJson.compose(identity, update.twin()), update.changed() ? update.desiredPatch() : null);
-    }
-
-    private static void requireObject(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw BrinkException.invalid("the twin body must be a JSON object");
-        }
+        return new Changed(identity, update.twin());
     }
 
     @FunctionalInterface
@@ -140,6 +177,7 @@ public final class TwinService {
         TwinUpdate apply(TwinDocument twin, Instant now);
     }
 
-    private record Result(ObjectNode twin, ObjectNode desiredPatch) {
+    /** What a twin write committed: the identity and the twin document (immutable, safe to hand over). */
+    private record Changed(Identity identity, TwinDocument twin) {
     }
 }

@@ -7,9 +7,11 @@ import dev.brink.edge.runtime.InstanceStatus.State;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,10 +82,11 @@ final class Instance {
 
     /** Starts a process in a fresh working directory. The caller made sure no run is current. */
     void launch(ModulePackage pkg, String image, String version, Map<String, String> env) {
-        List<String> command = pkg.command();
         Instant startedAt = clock.instant();
+        List<String> command;
         Process process;
         try {
+            command = resolveProgram(pkg.command(), env.get("PATH"));
             PackageStore.deleteTree(dirs.work());
             Files.createDirectories(dirs.work());
             Files.createDirectories(dirs.logs());
@@ -93,11 +96,13 @@ final class Instance {
             builder.environment().clear();
             builder.environment().putAll(env);
             process = builder.start();
+        } catch (IllegalArgumentException e) {
+            throw BrinkException.invalid("module " + dirs.name() + ": invalid environment: " + e.getMessage());
         } catch (IOException e) {
             status = new InstanceStatus(dirs.name(), State.FAILED, null, startedAt, clock.instant(),
                     "failed to start: " + e.getMessage(), pkg.imageId());
             throw new BrinkException(ErrorCode.ServerError, "module " + dirs.name() + " failed to start "
-                    + command + ": " + e.getMessage(), e);
+                    + pkg.command() + ": " + e.getMessage(), e);
         }
         Run run = new Run(process, command, startedAt, pkg.imageId());
         closeQuietly(process);
@@ -162,6 +167,33 @@ final class Instance {
             }
             run.handled.completeExceptionally(t);
         }
+    }
+
+    /**
+     * The program as an absolute, executable path, looked up on the module's own PATH when bare. Checked
+     * here because the {@code setsid} wrapper would turn "not found" into an exit code instead of an error.
+     */
+    static List<String> resolveProgram(List<String> command, String path) throws IOException {
+        String program = command.get(0);
+        Path found = null;
+        if (program.contains("/")) {
+            found = Path.of(program);
+        } else {
+            for (String dir : (path == null ? "" : path).split(":")) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+                if (dir.startsWith("/") && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    found = candidate;
+                    break;
+                }
+            }
+        }
+        if (found == null || !Files.isRegularFile(found) || !Files.isExecutable(found)) {
+            throw new IOException("'" + program + "' is not an executable file"
+                    + (program.contains("/") ? "" : " on PATH"));
+        }
+        List<String> out = new ArrayList<>(command);
+        out.set(0, found.toString());
+        return out;
     }
 
     /** "exited with 1", "killed by signal 9 (SIGKILL)" (exit codes above 128 follow the shell's 128+n). */

@@ -207,6 +207,29 @@ class ModulePackagesTest {
     }
 
     @Test
+    void refusesBadManifestsAndReportsAnEntrypointThatCannotStart() throws Exception {
+        Path typo = TestPackages.tarGz(tmp.resolve("typo.tar.gz"), "{\"entryPoint\": [\"sh\"]}", Map.of());
+        assertThatThrownBy(() -> runtime.prepare(spec("m", typo.toString(), Map.of())))
+                .isInstanceOf(BrinkException.class).hasMessageContaining("unknown key 'entryPoint'");
+        Path missing = TestPackages.tarGz(tmp.resolve("missing.tar.gz"), "{\"entrypoint\": [\"bin/nope.sh\"]}",
+                Map.of("bin/other.sh", "#!/bin/sh\n"));
+        assertThatThrownBy(() -> runtime.prepare(spec("m", missing.toString(), Map.of())))
+                .isInstanceOf(BrinkException.class).hasMessageContaining("'bin/nope.sh' is not a file in the package");
+        Path none = TestPackages.tarGz(tmp.resolve("none.tar.gz"), "[]", Map.of());
+        assertThatThrownBy(() -> runtime.prepare(spec("m", none.toString(), Map.of())))
+                .isInstanceOf(BrinkException.class).hasMessageContaining("must be a JSON object");
+
+        Path unknown = TestPackages.tarGz(tmp.resolve("unknown.tar.gz"),
+                "{\"entrypoint\": [\"no-such-command-brink-test\"], \"x-build\": 1}", Map.of());
+        assertThatThrownBy(() -> runtime.start(spec("m", unknown.toString(), Map.of())))
+                .isInstanceOf(BrinkException.class).hasMessageContaining("failed to start");
+        InstanceStatus failed = runtime.status("m").orElseThrow();
+        assertThat(failed.state()).isEqualTo(InstanceStatus.State.FAILED);
+        assertThat(failed.description()).startsWith("failed to start");
+        assertThat(cachedPackages()).isEqualTo(1);
+    }
+
+    @Test
     void runsAZipPackageAndMakesItsEntrypointExecutable() throws Exception {
         Path zip = TestPackages.shellZip(tmp.resolve("scripts.zip"));
         InstanceStatus exited = runToExit(spec("z", zip.toString(), Map.of("MODE", "exit", "CODE", "0")));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.brink.edge.runtime.InstanceStatus;
 import dev.brink.edge.runtime.InstanceStatus.State;
+import dev.brink.edge.runtime.ModuleSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +26,7 @@ class OrphanCleanupTest {
     Path tmp;
     Process host;
     Process unrelated;
-    final List<Long> strays = new java.util.ArrayList<>();
+    final List<Long> strays = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
@@ -55,8 +58,6 @@ class OrphanCleanupTest {
         long grandchild = Long.parseLong(Files.readString(work.resolve("grandchild.pid")).strip());
         strays.addAll(List.of(module, grandchild));
 
-        System.err.println("DEBUG pidfile " + Files.readString(runtimeDir.resolve("instances/orphan/pid")) + " info " + ProcessHandle.of(module).get().info());
-        System.err.println("DEBUG kill " + java.time.Instant.now());
         host.destroyForcibly().waitFor(); // kill -9 of the runtime: its modules live on, orphaned
         assertThat(ProcessTree.isRunning(module)).isTrue();
         assertThat(ProcessTree.isRunning(grandchild)).isTrue();
@@ -69,10 +70,8 @@ class OrphanCleanupTest {
                 unrelated.toHandle().info().startInstant().map(i -> i.toEpochMilli()).orElse(null),
                 "/some/module/bin/run.sh"));
 
-        System.err.println("DEBUG before ctor " + java.time.Instant.now());
         try (ProcessModuleRuntime next = new ProcessModuleRuntime(runtimeDir, Clock.systemUTC(),
                 ProcessRuntimeOptions.defaults().withGraces(Duration.ofSeconds(2), Duration.ofSeconds(1)))) {
-            System.err.println("DEBUG after ctor " + java.time.Instant.now() + " " + ProcessHandle.of(module).map(h -> h.info().toString()));
             assertThat(ProcessTree.isRunning(module)).isFalse();
             assertThat(ProcessTree.isRunning(grandchild)).isFalse();
             assertThat(unrelated.isAlive()).isTrue();
@@ -85,8 +84,8 @@ class OrphanCleanupTest {
             assertThat(next.logs("orphan", 0)).contains("ready");
             assertThat(next.list()).extracting(InstanceStatus::name).containsExactly("orphan");
 
-            next.start(new dev.brink.edge.runtime.ModuleSpec("orphan", pkg.toString(), null,
-                    java.util.Map.of("MODE", "exit", "CODE", "0"), null, null, null, "1"));
+            next.start(new ModuleSpec("orphan", pkg.toString(), null,
+                    Map.of("MODE", "exit", "CODE", "0"), null, null, null, "1"));
             await().atMost(Duration.ofSeconds(20)).until(() -> next.status("orphan").orElseThrow().exitCode() != null);
             next.remove("orphan");
             assertThat(next.list()).isEmpty();

@@ -72,10 +72,17 @@ final class TestPackages {
 
     /** A tar.gz holding one entry with the given name (for path-escape tests) plus a manifest. */
     static Path tarGzWithEntry(Path file, String entryName) throws IOException {
+        return tarGz(file, "{\"entrypoint\": [\"sh\"]}", Map.of(entryName, "evil\n"));
+    }
+
+    /** A tar.gz with the given manifest text and files. */
+    static Path tarGz(Path file, String manifest, Map<String, String> files) throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
              TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-            put(tar, PackageManifest.FILE_NAME, "{\"entrypoint\": [\"sh\"]}", 0644);
-            put(tar, entryName, "evil\n", 0644);
+            put(tar, PackageManifest.FILE_NAME, manifest, 0644);
+            for (Map.Entry<String, String> e : files.entrySet()) {
+                put(tar, e.getKey(), e.getValue(), 0755);
+            }
         }
         return file;
     }
