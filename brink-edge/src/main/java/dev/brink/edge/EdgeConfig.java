@@ -7,10 +7,14 @@ import dev.brink.core.sas.ConnectionString;
 import dev.brink.edge.agent.RestartPolicyManager;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The edge runtime's configuration (docs/edge-config.md), read from TOML or built for a quick start.
@@ -65,6 +69,18 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
                 null, null, null);
     }
 
+    /** The keys {@link #load} knows, per table ("" = top level); anything else is refused, naming the key. */
+    static final Map<String, Set<String>> KEYS = Map.of(
+            "", Set.of("connection_string", "data_dir", "log_level", "hub", "runtime", "listen", "restart"),
+            "hub", Set.of("host", "https_port", "mqtt_port", "ca_file"),
+            "runtime", Set.of("type", "docker_uri"),
+            "listen", Set.of("gateway_host_name", "workload_tcp_port", "management_socket"),
+            "restart", Set.of("base_delay", "max_delay"));
+
+    /**
+     * Reads {@code edge.toml}. Unknown keys (a typo would otherwise silently mean "default") and values of the
+     * wrong type are refused with a message naming the key.
+     */
     public static EdgeConfig load(Path file) {
         JsonNode root;
         try {
@@ -72,18 +88,66 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
         } catch (IOException e) {
             throw BrinkException.invalid("cannot read the edge config " + file + ": " + e.getMessage());
         }
+        requireKnownKeys(root, file);
         Path base = file.toAbsolutePath().getParent();
         JsonNode hub = root.path("hub");
         JsonNode runtime = root.path("runtime");
         JsonNode listen = root.path("listen");
         JsonNode restart = root.path("restart");
-        return new EdgeConfig(text(root, "connection_string"), text(hub, "host"), hub.path("https_port").asInt(0),
-                hub.path("mqtt_port").asInt(0), path(base, text(hub, "ca_file")), path(base, text(root, "data_dir")),
-                text(runtime, "type"), text(runtime, "docker_uri") == null ? null : URI.create(text(runtime, "docker_uri")),
-                text(listen, "gateway_host_name"),
-                listen.hasNonNull("workload_tcp_port") ? listen.get("workload_tcp_port").asInt() : null,
-                path(base, text(listen, "management_socket")), duration(restart, "base_delay"),
+        String dockerUri = text(runtime, "runtime.docker_uri");
+        return new EdgeConfig(text(root, "connection_string"), text(hub, "hub.host"), port(hub, "hub.https_port", 1),
+                port(hub, "hub.mqtt_port", 1), path(base, text(hub, "hub.ca_file")),
+                path(base, text(root, "data_dir")), text(runtime, "runtime.type"), uri(dockerUri, "runtime.docker_uri"),
+                text(listen, "listen.gateway_host_name"),
+                listen.hasNonNull("workload_tcp_port") ? port(listen, "listen.workload_tcp_port", 0) : null,
+                path(base, text(listen, "listen.management_socket")), duration(restart, "base_delay"),
                 duration(restart, "max_delay"), text(root, "log_level"));
+    }
+
+    private static void requireKnownKeys(JsonNode root, Path file) {
+        KEYS.forEach((table, keys) -> {
+            JsonNode node = table.isEmpty() ? root : root.path(table);
+            if (node.isMissingNode()) {
+                return;
+            }
+            if (!node.isObject()) {
+                throw BrinkException.invalid(table + " must be a table ([" + table + "]) in " + file);
+            }
+            node.fieldNames().forEachRemaining(key -> {
+                if (!keys.contains(key)) {
+                    String name = table.isEmpty() ? key : table + "." + key;
+                    throw BrinkException.invalid("unknown key " + name + " in " + file + " (known"
+                            + (table.isEmpty() ? "" : " in [" + table + "]") + ": " + new TreeSet<>(keys) + ")");
+                }
+            });
+        });
+    }
+
+    /** 0 when absent (the default applies); {@code min}..65535 otherwise. */
+    private static int port(JsonNode node, String key, int min) {
+        JsonNode v = node.get(key.substring(key.indexOf('.') + 1));
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > 65535) {
+            throw BrinkException.invalid(key + " must be a port number (" + min + "-65535), not " + v);
+        }
+        return v.asInt();
+    }
+
+    private static URI uri(String value, String key) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null) {
+                throw new URISyntaxException(value, "no scheme (unix:// or tcp://)");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw BrinkException.invalid(key + " \"" + value + "\" is not a URI: " + e.getMessage());
+        }
     }
 
     public ConnectionString parsedConnectionString() {
@@ -95,9 +159,16 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
         return (hubHost.contains(":") ? "[" + hubHost + "]" : hubHost) + ":" + hubHttpsPort;
     }
 
+    /** @param key {@code table.key} or a top-level key: named in the error when the value is not a string */
     private static String text(JsonNode node, String key) {
-        JsonNode v = node.get(key);
-        return v == null || v.isNull() ? null : v.asText();
+        JsonNode v = node.get(key.substring(key.indexOf('.') + 1));
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw BrinkException.invalid(key + " must be a string, not " + v);
+        }
+        return v.asText();
     }
 
     private static Path path(Path base, String value) {

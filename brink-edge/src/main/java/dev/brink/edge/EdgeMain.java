@@ -1,21 +1,66 @@
 package dev.brink.edge;
 
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Runs an edge runtime until SIGTERM/SIGINT: {@code EdgeMain --config edge.toml} or
+ * Runs an edge runtime until SIGTERM/SIGINT, without the rest of the {@code brink} command (tests and
+ * benchmarks start it in a child JVM; brink-edge cannot depend on brink-cli):
+ * {@code EdgeMain --config edge.toml} or
  * {@code EdgeMain --connection-string CS [--hub-ca FILE] [--data DIR] [--runtime process|docker]}.
- * (The {@code brink edge start} command does the same with proper option parsing.)
+ * {@code brink edge start} takes the same options.
  */
-public final class EdgeMain {
-    private EdgeMain() {
+@Command(name = "brink-edge", mixinStandardHelpOptions = true,
+        description = "Run the edge runtime until SIGTERM/SIGINT (see docs/edge-config.md).")
+public final class EdgeMain implements Callable<Integer> {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "The edge config (TOML).")
+        Path config;
+
+        @Option(names = "--connection-string", paramLabel = "CS", description = "The edge device's connection string.")
+        String connectionString;
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        EdgeConfig config = parse(args);
-        EdgeRuntime runtime = EdgeRuntime.start(config);
-        run(runtime);
+    @Option(names = "--hub-ca", paramLabel = "PEM", description = "The hub's CA certificate (with --connection-string).")
+    Path hubCa;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (with --connection-string).")
+    Path data;
+
+    @Option(names = "--runtime", paramLabel = "TYPE", description = "process (default) or docker (with --connection-string).")
+    String runtime;
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new EdgeMain()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        run(EdgeRuntime.start(config()));
+        return 0;
+    }
+
+    /** The config the options name; the quick-start options go only with {@code --connection-string}. */
+    EdgeConfig config() {
+        if (source.config != null) {
+            if (hubCa != null || data != null || runtime != null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--hub-ca, --data and --runtime go with --connection-string; put them in the config");
+            }
+            return EdgeConfig.load(source.config);
+        }
+        return EdgeConfig.of(source.connectionString, hubCa, data, runtime);
     }
 
     /** Blocks until the JVM is asked to stop, then closes the runtime (modules stop with it). */
@@ -26,27 +71,5 @@ public final class EdgeMain {
             stopped.countDown();
         }, "brink-edge-shutdown"));
         stopped.await();
-    }
-
-    static EdgeConfig parse(String[] args) {
-        String config = null;
-        String cs = null;
-        String ca = null;
-        String data = null;
-        String runtime = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--config" -> config = args[i + 1];
-                case "--connection-string" -> cs = args[i + 1];
-                case "--hub-ca" -> ca = args[i + 1];
-                case "--data" -> data = args[i + 1];
-                case "--runtime" -> runtime = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (config != null) {
-            return EdgeConfig.load(Path.of(config));
-        }
-        return EdgeConfig.of(cs, ca == null ? null : Path.of(ca), data == null ? null : Path.of(data), runtime);
     }
 }

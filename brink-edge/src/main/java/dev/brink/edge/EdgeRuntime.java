@@ -13,6 +13,8 @@ import dev.brink.edge.agent.ModuleEnvironment;
 import dev.brink.edge.agent.ModuleIdentities;
 import dev.brink.edge.agent.RestartPolicyManager;
 import dev.brink.edge.agent.WorkloadSockets;
+import dev.brink.edge.management.EdgeChecks;
+import dev.brink.edge.management.ManagementApi;
 import dev.brink.edge.runtime.ModuleRuntime;
 import dev.brink.edge.runtime.docker.DockerModuleRuntime;
 import dev.brink.edge.runtime.process.ProcessModuleRuntime;
@@ -41,6 +43,7 @@ public final class EdgeRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private EdgeAgent agent;
     private WorkloadApi workload;
+    private ManagementApi management;
 
     private EdgeRuntime(EdgeConfig config) {
         this.config = config;
@@ -109,6 +112,9 @@ public final class EdgeRuntime implements AutoCloseable {
         HubLink link = new HubLink(hubName, deviceId, deviceKey, options.build(), agent, new AgentMethods(agent));
         closeables.push(link);
         link.start();
+        management = new ManagementApi(vertx, config.managementSocket(), agent, moduleRuntime,
+                new EdgeChecks(config, clock, moduleRuntime), clock);
+        closeables.push(management);
         LOG.info("edge runtime for device {} started ({}; data {})", deviceId, config.runtimeType(), data);
     }
 
@@ -118,6 +124,11 @@ public final class EdgeRuntime implements AutoCloseable {
 
     public WorkloadApi workload() {
         return workload;
+    }
+
+    /** The management API's unix socket (brink edge list|logs|restart|check). */
+    public Path managementSocket() {
+        return management.socket();
     }
 
     public EdgeConfig config() {

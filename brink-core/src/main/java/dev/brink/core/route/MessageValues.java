@@ -1,11 +1,11 @@
 package dev.brink.core.route;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.brink.core.json.Json;
 import dev.brink.core.message.Message;
 import dev.brink.core.query.ValueResolver;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -130,14 +130,16 @@ public final class MessageValues implements ValueResolver {
         if (charset == null || message.bodyLength() == 0) {
             return null;
         }
-        String text = new String(message.body(), charset);
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1);
-        }
         try {
-            JsonNode node = Json.MAPPER.readTree(text);
+            JsonNode node;
+            if (charset == StandardCharsets.UTF_8) {
+                node = Json.MAPPER.readTree(message.body()); // Jackson reads UTF-8 bytes (and a BOM) directly
+            } else {
+                String text = new String(message.body(), charset);
+                node = Json.MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
+            }
             return node == null || node.isMissingNode() ? null : node;
-        } catch (JsonProcessingException notJson) {
+        } catch (IOException notJson) {
             return null;
         }
     }

@@ -3,17 +3,16 @@ package dev.brink.edge.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.brink.core.deployment.ModuleDefinition;
 import dev.brink.core.json.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.brink.infra.files.SecureFiles;
+import dev.brink.infra.sqlite.ConnectionSettings;
+import dev.brink.infra.sqlite.Migration;
+import dev.brink.infra.sqlite.SchemaMigrations;
+import dev.brink.infra.sqlite.SqlSession;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +29,15 @@ import java.util.TreeSet;
  */
 public final class EdgeStore implements AutoCloseable {
     public static final String FILE_NAME = "edge.db";
-    private static final List<String> MIGRATIONS = List.of(
-            """
-            CREATE TABLE deployment (id INTEGER PRIMARY KEY CHECK (id = 1), desired_version INTEGER NOT NULL,
-                desired_json TEXT NOT NULL);
-            CREATE TABLE identities (module_id TEXT PRIMARY KEY, generation_id TEXT NOT NULL, managed_by TEXT);
-            CREATE TABLE identity_deletes (module_id TEXT PRIMARY KEY);
-            CREATE TABLE instances (name TEXT PRIMARY KEY, definition_json TEXT NOT NULL);
-            """);
+    /** Counted in {@code PRAGMA user_version}, as edge.db always has been. */
+    private static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "deployment, identities, instances", List.of(
+                    """
+                    CREATE TABLE deployment (id INTEGER PRIMARY KEY CHECK (id = 1), desired_version INTEGER NOT NULL,
+                        desired_json TEXT NOT NULL)""",
+                    "CREATE TABLE identities (module_id TEXT PRIMARY KEY, generation_id TEXT NOT NULL, managed_by TEXT)",
+                    "CREATE TABLE identity_deletes (module_id TEXT PRIMARY KEY)",
+                    "CREATE TABLE instances (name TEXT PRIMARY KEY, definition_json TEXT NOT NULL)")));
 
     /** A module identity as cached: keys are derived from the device key and the generation id. */
     public record CachedIdentity(String moduleId, String generationId, String managedBy) {
@@ -47,55 +47,24 @@ public final class EdgeStore implements AutoCloseable {
     public record StoredDeployment(long desiredVersion, String desiredJson) {
     }
 
+    private final SqlSession session;
     private final Connection conn;
 
-    private EdgeStore(Connection conn) {
-        this.conn = conn;
+    private EdgeStore(SqlSession session) {
+        this.session = session;
+        this.conn = session.connection();
     }
 
     public static EdgeStore open(Path file) {
+        SecureFiles.createOwnerOnlyFile(file); // before SQLite creates it with the umask's permissions
+        SqlSession session = null;
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement st = conn.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=FULL");
-                st.execute("PRAGMA busy_timeout=5000");
-            }
-            migrate(conn);
-            return new EdgeStore(conn);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the edge store " + file, e);
+            session = ConnectionSettings.durable(5_000).openWriter(ConnectionSettings.url(file));
+            SchemaMigrations.migrateUserVersion(session, MIGRATIONS);
+            return new EdgeStore(session);
         } catch (SQLException e) {
+            SqlSession.closeQuietly(session);
             throw new IllegalStateException("cannot open the edge store " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Schema migrations in code: PRAGMA user_version counts the migrations applied. */
-    private static void migrate(Connection conn) throws SQLException {
-        int version;
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
-        for (int i = version; i < MIGRATIONS.size(); i++) {
-            conn.setAutoCommit(false);
-            try (Statement st = conn.createStatement()) {
-                for (String sql : MIGRATIONS.get(i).split(";")) {
-                    if (!sql.isBlank()) {
-                        st.execute(sql);
-                    }
-                }
-                st.execute("PRAGMA user_version = " + (i + 1));
-                conn.commit();
-            } catch (SQLException e) {
-                conn.rollback();
-                throw e;
-            } finally {
-                conn.setAutoCommit(true);
-            }
         }
     }
 
@@ -188,11 +157,7 @@ public final class EdgeStore implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            conn.close();
-        } catch (SQLException e) {
-            // closing: nothing left to do with the error
-        }
+        session.close();
     }
 
     private interface RowReader<T> {

@@ -1,5 +1,9 @@
 package dev.brink.edge.workload;
 
+import dev.brink.infra.files.SecureFiles;
+import dev.brink.infra.pki.Certificates;
+import dev.brink.infra.pki.Pem;
+import dev.brink.infra.pki.SubjectAltNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -8,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -40,7 +43,7 @@ public final class EdgeCa {
     private EdgeCa(X509Certificate certificate, PrivateKey key, Clock clock) {
         this.certificate = certificate;
         this.key = key;
-        this.certificatePem = Certificates.toPem(certificate);
+        this.certificatePem = Pem.of(certificate);
         this.clock = clock;
     }
 
@@ -52,12 +55,12 @@ public final class EdgeCa {
     static EdgeCa loadOrCreate(Path dir, String edgeDeviceId, Clock clock) {
         Objects.requireNonNull(edgeDeviceId, "edgeDeviceId");
         Objects.requireNonNull(clock, "clock");
-        PrivateFiles.ownerOnlyDirectory(dir);
+        SecureFiles.ownerOnlyDirectory(dir);
         Path certFile = dir.resolve(CA_CERT);
         Path keyFile = dir.resolve(CA_KEY);
         if (Files.exists(certFile) && Files.exists(keyFile)) {
-            X509Certificate cert = Certificates.readCertificates(PrivateFiles.read(certFile)).get(0);
-            PrivateKey key = Certificates.readPrivateKey(PrivateFiles.read(keyFile));
+            X509Certificate cert = Pem.readCertificate(SecureFiles.read(certFile));
+            PrivateKey key = Pem.readPrivateKey(SecureFiles.read(keyFile));
             if (!Certificates.matches(cert, key)) {
                 throw new IllegalStateException(keyFile + " is not the private key of " + certFile
                         + "; restore the pair or delete both to create a new edge CA");
@@ -70,11 +73,11 @@ public final class EdgeCa {
         }
         Instant now = clock.instant();
         KeyPair keys = Certificates.newRsaKeyPair();
-        X509Certificate cert = Certificates.selfSignedCa(keys, "Brink Edge CA " + edgeDeviceId, now,
-                now.plus(CA_VALIDITY));
+        X509Certificate cert = Certificates.selfSignedCa(keys, Certificates.commonName("Brink Edge CA " + edgeDeviceId),
+                now, now.plus(CA_VALIDITY));
         // Key first: a crash in between leaves no certificate without its key.
-        PrivateFiles.write(keyFile, Certificates.toPem(keys.getPrivate()), PrivateFiles.OWNER_RW);
-        PrivateFiles.write(certFile, Certificates.toPem(cert), PrivateFiles.WORLD_READABLE);
+        SecureFiles.writeSecret(keyFile, Pem.of(keys.getPrivate()));
+        SecureFiles.writePublic(certFile, Pem.of(cert));
         LOG.info("Created edge CA {} for device {}", certFile, edgeDeviceId);
         return new EdgeCa(cert, keys.getPrivate(), clock);
     }
@@ -96,7 +99,7 @@ public final class EdgeCa {
      */
     public void addTrusted(String pem) {
         Objects.requireNonNull(pem, "pem");
-        for (X509Certificate c : Certificates.readCertificates(pem)) {
+        for (X509Certificate c : Pem.readCertificates(pem)) {
             synchronized (trusted) {
                 if (!c.equals(certificate) && !trusted.contains(c)) {
                     trusted.add(c);
@@ -108,7 +111,7 @@ public final class EdgeCa {
     /** The PEM bundle modules trust: the edge CA followed by every certificate added with {@link #addTrusted}. */
     public String trustBundlePem() {
         StringBuilder out = new StringBuilder(certificatePem);
-        trusted.forEach(c -> out.append(Certificates.toPem(c)));
+        trusted.forEach(c -> out.append(Pem.of(c)));
         return out.toString();
     }
 
@@ -131,7 +134,7 @@ public final class EdgeCa {
         }
         Set<String> dns = new LinkedHashSet<>();
         Set<String> ipSet = new LinkedHashSet<>();
-        (Certificates.isIpAddress(commonName) ? ipSet : dns).add(commonName);
+        (SubjectAltNames.isIpAddress(commonName) ? ipSet : dns).add(commonName);
         for (String n : dnsNames == null ? List.<String>of() : dnsNames) {
             if (n == null || n.isBlank()) {
                 throw new IllegalArgumentException("DNS names must not be empty");
@@ -143,9 +146,9 @@ public final class EdgeCa {
         Instant caEnd = certificate.getNotAfter().toInstant();
         Instant notAfter = now.plus(validity).isAfter(caEnd) ? caEnd : now.plus(validity);
         KeyPair leafKeys = Certificates.newRsaKeyPair();
-        X509Certificate leaf = Certificates.server(certificate, key, leafKeys.getPublic(), commonName,
-                new ArrayList<>(dns), new ArrayList<>(ipSet), now, notAfter);
-        return new IssuedCert(Certificates.toPem(leaf) + certificatePem, Certificates.toPem(leafKeys.getPrivate()),
+        X509Certificate leaf = Certificates.issueServer(certificate, key, leafKeys.getPublic(),
+                Certificates.commonName(commonName), dns, ipSet, now, notAfter);
+        return new IssuedCert(Pem.of(leaf) + certificatePem, Pem.of(leafKeys.getPrivate()),
                 leaf.getNotAfter().toInstant());
     }
 }

@@ -1,6 +1,7 @@
 package dev.brink.edge.workload;
 
 import dev.brink.core.id.Ids;
+import dev.brink.infra.files.SecureFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,7 +66,7 @@ public final class WorkloadApi implements AutoCloseable {
         this.socketDir = socketDir.toAbsolutePath();
         this.routes = new WorkloadRoutes(vertx, Objects.requireNonNull(ca, "ca"), Objects.requireNonNull(keys, "keys"),
                 clock, h -> observer.accept(h));
-        PrivateFiles.ownerOnlyDirectory(this.socketDir);
+        SecureFiles.ownerOnlyDirectory(this.socketDir);
         if (devTcpPortOrNull == null) {
             devServer = null;
             devServer6 = null;
@@ -91,7 +92,7 @@ public final class WorkloadApi implements AutoCloseable {
             if (moduleServers.containsKey(moduleName)) {
                 return socket;
             }
-            PrivateFiles.ownerOnlyDirectory(socket.getParent());
+            SecureFiles.ownerOnlyDirectory(socket.getParent());
             try {
                 Files.deleteIfExists(socket);
             } catch (IOException e) {
@@ -105,8 +106,8 @@ public final class WorkloadApi implements AutoCloseable {
                 router.handle(req);
             }).listen(SocketAddress.domainSocketAddress(socket.toString())), "listen on " + socket);
             try {
-                if (PrivateFiles.isPosix(socket)) {
-                    Files.setPosixFilePermissions(socket, PrivateFiles.OWNER_RW);
+                if (SecureFiles.isPosix(socket)) {
+                    Files.setPosixFilePermissions(socket, SecureFiles.OWNER_ONLY);
                 }
             } catch (IOException e) {
                 server.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.json.Json;
+import dev.brink.infra.pki.SubjectAltNames;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -208,7 +209,7 @@ final class WorkloadRoutes {
     }
 
     static boolean isHostOrIp(String s) {
-        if (Certificates.isIpAddress(s)) {
+        if (SubjectAltNames.isIpAddress(s)) {
             return true;
         }
         if (s.isEmpty() || s.length() > 253) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
+import dev.brink.infra.pki.Certificates;
+import dev.brink.infra.pki.Pem;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -89,13 +91,13 @@ class EdgeCaTest {
     void trustBundleIsTheEdgeCaPlusAddedCas() {
         EdgeCa ca = EdgeCa.loadOrCreate(dir.resolve("edge"), "edge1");
         EdgeCa hubCa = EdgeCa.loadOrCreate(dir.resolve("hub"), "hub");
-        assertThat(Certificates.readCertificates(ca.trustBundlePem())).containsExactly(ca.certificate());
+        assertThat(Pem.readCertificates(ca.trustBundlePem())).containsExactly(ca.certificate());
 
         ca.addTrusted(hubCa.certificatePem());
         ca.addTrusted(hubCa.certificatePem()); // duplicates are ignored
         ca.addTrusted(ca.certificatePem());
 
-        assertThat(Certificates.readCertificates(ca.trustBundlePem()))
+        assertThat(Pem.readCertificates(ca.trustBundlePem()))
                 .containsExactly(ca.certificate(), hubCa.certificate());
         assertThatThrownBy(() -> ca.addTrusted("not a certificate")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -107,7 +109,7 @@ class EdgeCaTest {
         IssuedCert issued = ca.issueServerCertificate("edge1.example", List.of("localhost", "edgeHub"),
                 List.of("127.0.0.1", "::1"), Duration.ofDays(30));
 
-        List<X509Certificate> chain = Certificates.readCertificates(issued.certificateChainPem());
+        List<X509Certificate> chain = Pem.readCertificates(issued.certificateChainPem());
         assertThat(chain).hasSize(2);
         assertThat(chain.get(1)).isEqualTo(ca.certificate());
         X509Certificate leaf = chain.get(0);
@@ -118,7 +120,7 @@ class EdgeCaTest {
         assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
         assertThat(issued.expiration()).isBetween(Instant.now().plus(Duration.ofDays(29)),
                 Instant.now().plus(Duration.ofDays(31)));
-        assertThat(Certificates.matches(leaf, Certificates.readPrivateKey(issued.privateKeyPem()))).isTrue();
+        assertThat(Certificates.matches(leaf, Pem.readPrivateKey(issued.privateKeyPem()))).isTrue();
         assertThat(issued.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(chainsTo(issued, ca.certificate())).isTrue();
     }
@@ -129,7 +131,7 @@ class EdgeCaTest {
 
         IssuedCert issued = ca.issueServerCertificate("127.0.0.1", List.of(), List.of(), Duration.ofDays(100_000));
 
-        X509Certificate leaf = Certificates.readCertificates(issued.certificateChainPem()).get(0);
+        X509Certificate leaf = Pem.readCertificates(issued.certificateChainPem()).get(0);
         assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(7, "127.0.0.1"));
         assertThat(leaf.getNotAfter()).isEqualTo(ca.certificate().getNotAfter());
         assertThatThrownBy(() -> ca.issueServerCertificate(" ", List.of(), List.of(), Duration.ofDays(1)))
@@ -168,7 +170,7 @@ class EdgeCaTest {
                 InputStream in = socket.getInputStream();
                 assertThat(new String(in.readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
                 assertThat(socket.getSession().getPeerCertificates()[0].getPublicKey())
-                        .isEqualTo(Certificates.readCertificates(issued.certificateChainPem()).get(0).getPublicKey());
+                        .isEqualTo(Pem.readCertificates(issued.certificateChainPem()).get(0).getPublicKey());
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -177,7 +179,7 @@ class EdgeCaTest {
 
     static boolean chainsTo(IssuedCert issued, X509Certificate ca) throws Exception {
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        List<X509Certificate> chain = Certificates.readCertificates(issued.certificateChainPem());
+        List<X509Certificate> chain = Pem.readCertificates(issued.certificateChainPem());
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
         params.setRevocationEnabled(false);
         CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(chain.subList(0, 1)), params);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brink.core.json.Json;
 import dev.brink.core.sas.Keys;
+import dev.brink.infra.pki.Certificates;
+import dev.brink.infra.pki.Pem;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -188,7 +190,7 @@ class WorkloadApiTest {
         RawHttp.Response r = RawHttp.unix(socket, "GET", "/trust-bundle?api-version=2018-06-28", null);
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(Certificates.readCertificates(r.json().get("certificate").asText()))
+        assertThat(Pem.readCertificates(r.json().get("certificate").asText()))
                 .containsExactly(ca.certificate(), hubCa.certificate());
     }
 
@@ -206,7 +208,7 @@ class WorkloadApiTest {
         JsonNode json = r.json();
         assertThat(json.at("/privateKey/type").asText()).isEqualTo("key");
         assertThat(json.at("/privateKey/bytes").asText()).startsWith("-----BEGIN PRIVATE KEY-----");
-        List<X509Certificate> chain = Certificates.readCertificates(json.get("certificate").asText());
+        List<X509Certificate> chain = Pem.readCertificates(json.get("certificate").asText());
         assertThat(chain).hasSize(2).last().isEqualTo(ca.certificate());
         chain.get(0).verify(ca.certificate().getPublicKey());
         assertThat(chain.get(0).getSubjectAlternativeNames()).extracting(l -> (Object) l.get(1))
@@ -214,7 +216,7 @@ class WorkloadApiTest {
         assertThat(Instant.parse(json.get("expiration").asText())).isBetween(expiration.minusSeconds(5),
                 expiration.plusSeconds(5));
         assertThat(Certificates.matches(chain.get(0),
-                Certificates.readPrivateKey(json.at("/privateKey/bytes").asText()))).isTrue();
+                Pem.readPrivateKey(json.at("/privateKey/bytes").asText()))).isTrue();
 
         String certPath = "/modules/%24edgeHub/genid/gen-h/certificate/server" + V;
         assertThat(RawHttp.unix(socket, "POST", certPath, "{\"commonName\":\"*.evil\"}").status()).isEqualTo(400);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.brink.core.json.Json;
 import dev.brink.core.sas.Keys;
+import dev.brink.infra.files.SecureFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
 package dev.brink.hub.security;
 
+import dev.brink.infra.files.SecureFiles;
+import dev.brink.infra.pki.Certificates;
+import dev.brink.infra.pki.Pem;
+import dev.brink.infra.pki.SubjectAltNames;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Files;
@@ -9,8 +13,10 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +33,8 @@ public final class HubCertificates {
     public static final String SERVER_CERT = "server.pem";
     public static final String SERVER_KEY = "server.key";
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    static final Duration SERVER_VALIDITY = Duration.ofDays(825);
 
     private static final Logger LOG = LoggerFactory.getLogger(HubCertificates.class);
 
@@ -36,6 +44,10 @@ public final class HubCertificates {
     private final String caPem;
     private final String serverChainPem;
     private final String serverKeyPem;
+
+    /** A certificate with its private key and PEM text. */
+    private record Issued(X509Certificate certificate, PrivateKey key, String pem) {
+    }
 
     private HubCertificates(Path dir, X509Certificate ca, X509Certificate server, String caPem,
             String serverChainPem, String serverKeyPem) {
@@ -56,13 +68,13 @@ public final class HubCertificates {
     public static HubCertificates loadOrCreate(Path dir, Set<String> dnsNames, Set<String> ipAddresses, Clock clock) {
         Objects.requireNonNull(clock, "clock");
         SecureFiles.createDirectories(dir);
-        Pki.Issued ca = loadOrCreateCa(dir, clock);
+        Issued ca = loadOrCreateCa(dir, clock);
         String serverKeyPem;
         X509Certificate server = null;
         Path certFile = dir.resolve(SERVER_CERT);
         Path keyFile = dir.resolve(SERVER_KEY);
         if (Files.exists(certFile) && Files.exists(keyFile)) {
-            server = Pki.readCertificate(SecureFiles.read(certFile));
+            server = Pem.readCertificate(SecureFiles.read(certFile));
             String stale = staleReason(server, ca.certificate(), dnsNames, ipAddresses, clock);
             if (stale != null) {
                 LOG.info("Re-issuing the hub server certificate: {}", stale);
@@ -70,15 +82,15 @@ public final class HubCertificates {
             }
         }
         if (server == null) {
-            KeyPair keys = Pki.newKeyPair();
-            server = Pki.issueServer(ca, keys, dnsNames, ipAddresses, clock);
-            SecureFiles.writeSecret(keyFile, Pki.toPem(keys.getPrivate()));
-            SecureFiles.writePublic(certFile, Pki.toPem(server) + ca.pem());
+            KeyPair keys = Certificates.newRsaKeyPair();
+            server = issueServer(ca, keys, dnsNames, ipAddresses, clock);
+            SecureFiles.writeSecret(keyFile, Pem.of(keys.getPrivate()));
+            SecureFiles.writePublic(certFile, Pem.of(server) + ca.pem());
             LOG.info("Issued hub server certificate for DNS {} and IP {}", dnsNames, ipAddresses);
         }
         serverKeyPem = SecureFiles.read(keyFile);
         return new HubCertificates(dir, ca.certificate(), server, ca.pem(),
-                Pki.toPem(server) + ca.pem(), serverKeyPem);
+                Pem.of(server) + ca.pem(), serverKeyPem);
     }
 
     /** The CA certificate in PEM: what clients must trust. */
@@ -105,36 +117,47 @@ public final class HubCertificates {
                 .setCertValue(Buffer.buffer(serverChainPem));
     }
 
-    private static Pki.Issued loadOrCreateCa(Path dir, Clock clock) {
+    private static Issued loadOrCreateCa(Path dir, Clock clock) {
         Path certFile = dir.resolve(CA_CERT);
         Path keyFile = dir.resolve(CA_KEY);
         if (Files.exists(certFile) && Files.exists(keyFile)) {
             String pem = SecureFiles.read(certFile);
-            PrivateKey key = Pki.readPrivateKey(SecureFiles.read(keyFile));
-            return new Pki.Issued(Pki.readCertificate(pem), key, pem);
+            PrivateKey key = Pem.readPrivateKey(SecureFiles.read(keyFile));
+            return new Issued(Pem.readCertificate(pem), key, pem);
         }
-        KeyPair keys = Pki.newKeyPair();
-        X509Certificate ca = Pki.issueCa(keys, clock);
-        String pem = Pki.toPem(ca);
-        SecureFiles.writeSecret(keyFile, Pki.toPem(keys.getPrivate()));
+        KeyPair keys = Certificates.newRsaKeyPair();
+        X500Name subject = new X500Name("CN=Brink Hub CA " + Long.toHexString(Certificates.randomId()) + ",O=Brink");
+        Instant now = clock.instant();
+        X509Certificate ca = Certificates.selfSignedCa(keys, subject, now, now.plus(CA_VALIDITY));
+        String pem = Pem.of(ca);
+        SecureFiles.writeSecret(keyFile, Pem.of(keys.getPrivate()));
         SecureFiles.writePublic(certFile, pem);
         LOG.info("Created hub CA {}", certFile);
-        return new Pki.Issued(ca, keys.getPrivate(), pem);
+        return new Issued(ca, keys.getPrivate(), pem);
+    }
+
+    /** The server certificate: CN = the first DNS name (or "brink-hub"), O = Brink. */
+    private static X509Certificate issueServer(Issued ca, KeyPair keys, Set<String> dnsNames, Set<String> ipAddresses,
+            Clock clock) {
+        String cn = dnsNames.isEmpty() ? "brink-hub" : dnsNames.iterator().next();
+        Instant now = clock.instant();
+        return Certificates.issueServer(ca.certificate(), ca.key(), keys.getPublic(),
+                new X500Name("CN=" + cn + ",O=Brink"), dnsNames, ipAddresses, now, now.plus(SERVER_VALIDITY));
     }
 
     /** Why the existing server certificate cannot be reused, or null when it can. */
     private static String staleReason(X509Certificate server, X509Certificate ca, Set<String> dnsNames,
             Set<String> ipAddresses, Clock clock) {
-        if (!Pki.isSignedBy(server, ca)) {
+        if (!Certificates.isSignedBy(server, ca)) {
             return "it is not signed by the current CA";
         }
         if (server.getNotAfter().toInstant().isBefore(clock.instant().plus(RENEW_BEFORE))) {
             return "it expires on " + server.getNotAfter().toInstant();
         }
-        Set<String> haveDns = Pki.dnsNames(server);
-        Set<String> haveIps = Pki.ipAddresses(server);
-        Set<String> wantDns = Pki.normaliseDns(dnsNames);
-        Set<String> wantIps = Pki.normaliseIps(ipAddresses);
+        Set<String> haveDns = SubjectAltNames.dnsNames(server);
+        Set<String> haveIps = SubjectAltNames.ipAddresses(server);
+        Set<String> wantDns = SubjectAltNames.normaliseDns(dnsNames);
+        Set<String> wantIps = SubjectAltNames.normaliseIps(ipAddresses);
         if (!haveDns.equals(wantDns) || !haveIps.equals(wantIps)) {
             return "its names changed from DNS " + haveDns + " IP " + haveIps + " to DNS " + wantDns + " IP " + wantIps;
         }

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class Instance {
     private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
     private static final Duration EXIT_HANDLING_BOUND = Duration.ofSeconds(30);
+    private static final Duration LOG_DRAIN_BOUND = Duration.ofSeconds(2);
 
     /** One process execution. */
     private static final class Run {
@@ -43,6 +44,7 @@ final class Instance {
         final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
         final CompletableFuture<InstanceStatus> handled = new CompletableFuture<>();
         volatile boolean stopRequested;
+        Thread pump;
 
         Run(Process process, List<String> command, Instant startedAt, String imageId) {
             this.process = process;
@@ -110,7 +112,7 @@ final class Instance {
         current = run;
         status = new InstanceStatus(dirs.name(), State.RUNNING, null, startedAt, null, "running", pkg.imageId());
         LOG.info("module {}: started pid {} ({})", dirs.name(), process.pid(), String.join(" ", command));
-        pump(process);
+        run.pump = pump(process);
         process.onExit().thenRunAsync(() -> handleExit(run), exitExecutor);
     }
 
@@ -150,6 +152,7 @@ final class Instance {
                 ProcessTree.terminate(leftovers, run.stopRequested ? Duration.ZERO : options.leftoverGrace());
             }
             Files.deleteIfExists(dirs.pidFile());
+            drainLog(run);
             boolean failed = code != 0 && !run.stopRequested;
             InstanceStatus exited = new InstanceStatus(dirs.name(), failed ? State.FAILED : State.EXITED, code,
                     run.startedAt, clock.instant(), describe(code, run.stopRequested), run.imageId);
@@ -239,7 +242,7 @@ final class Instance {
     }
 
     /** Copies stdout+stderr into the rotating log until the pipe closes (all writers gone). */
-    private void pump(Process process) {
+    private Thread pump(Process process) {
         Thread pump = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (InputStream in = process.getInputStream()) {
@@ -253,6 +256,20 @@ final class Instance {
         }, "brink-module-log-" + dirs.name());
         pump.setDaemon(true);
         pump.start();
+        return pump;
+    }
+
+    /**
+     * Lets the pump copy the module's last words before its exit is announced, so logs read after an exit
+     * (GetModuleLogs after a crash) end with them. Bounded: a process that escaped the group may hold the
+     * pipe open for ever.
+     */
+    private void drainLog(Run run) {
+        try {
+            run.pump.join(LOG_DRAIN_BOUND.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Modules get no stdin: EOF at once instead of a pipe nobody writes to. */

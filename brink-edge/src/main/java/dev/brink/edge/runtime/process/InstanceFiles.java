@@ -26,13 +26,14 @@ final class InstanceFiles {
     }
 
     /**
-     * {@code pid}: the process id, its start time (epoch ms, from the OS) and a marker that its command line
-     * must contain — together they make sure a reused pid is never mistaken for a module.
+     * {@code pid}: the process id, its start time (epoch ms, from the OS), a marker that its command line
+     * must contain and the boot it ran in — together they make sure a reused pid is never mistaken for a
+     * module.
      */
-    record PidRecord(long pid, Long startedAtMillis, String marker) {
+    record PidRecord(long pid, Long startedAtMillis, String marker, String bootId) {
         static PidRecord of(ProcessHandle process, List<String> command) {
             Long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(null);
-            return new PidRecord(process.pid(), start, marker(command));
+            return new PidRecord(process.pid(), start, marker(command), ProcessTree.bootId());
         }
 
         /** The last absolute path of the command (script or jar), else the program name. */
@@ -45,24 +46,37 @@ final class InstanceFiles {
             return command.get(0);
         }
 
-        /** The live process this record names, when it still runs and is still the same process. */
-        Optional<ProcessHandle> liveProcess() {
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessTree::isRunning);
-            if (handle.isEmpty()) {
-                return handle;
+        /**
+         * The processes of this module that still run: the module process and its group when it is still
+         * the same process (start time and command line match), or — when it is gone but left its group
+         * behind — the group's members that started after it. The pid of a group leader is not reused
+         * while its group has members, so those are the module's. Nothing across a reboot.
+         */
+        List<ProcessHandle> leftovers() {
+            String boot = ProcessTree.bootId();
+            if (bootId != null && boot != null && !bootId.equals(boot)) {
+                return List.of();
             }
-            ProcessHandle.Info info = handle.get().info();
+            Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessTree::isRunning);
+            if (process.isPresent()) {
+                return isSameProcess(process.get()) ? ProcessTree.members(process.get()) : List.of();
+            }
+            return startedAtMillis == null ? List.of() : ProcessTree.group(pid, startedAtMillis - 1000);
+        }
+
+        private boolean isSameProcess(ProcessHandle handle) {
+            ProcessHandle.Info info = handle.info();
             Optional<Instant> start = info.startInstant();
             Optional<String> commandLine = info.commandLine().or(info::command);
             boolean startKnown = startedAtMillis != null && start.isPresent();
             if (startKnown && Duration.between(Instant.ofEpochMilli(startedAtMillis), start.get()).abs()
                     .compareTo(Duration.ofSeconds(1)) > 0) {
-                return Optional.empty();
+                return false;
             }
             if (commandLine.isPresent() && marker != null && !commandLine.get().contains(marker)) {
-                return Optional.empty();
+                return false;
             }
-            return startKnown || commandLine.isPresent() ? handle : Optional.empty();
+            return startKnown || commandLine.isPresent();
         }
     }
 

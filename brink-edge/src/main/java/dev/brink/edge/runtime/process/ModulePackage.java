@@ -66,7 +66,7 @@ record ModulePackage(String digest, Path dir, Kind kind, PackageManifest manifes
 
     /**
      * {@code java} is the runtime's own JVM; a relative path is a file inside the package (it must exist
-     * there); an absolute path is used as is; a bare name is looked up on PATH by the operating system.
+     * there); an absolute path is used as is; a bare name is looked up on the module's PATH at launch.
      */
     static String executable(Path root, String token) {
         if (token.equals("java")) {

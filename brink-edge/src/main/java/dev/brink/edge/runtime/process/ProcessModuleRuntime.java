@@ -246,8 +246,7 @@ public final class ProcessModuleRuntime implements ModuleRuntime {
                 Optional<InstanceFiles.InstanceRecord> record = InstanceFiles.read(dir.resolve("instance.json"),
                         InstanceFiles.InstanceRecord.class);
                 InstanceFiles.read(dir.resolve("pid"), InstanceFiles.PidRecord.class)
-                        .flatMap(InstanceFiles.PidRecord::liveProcess)
-                        .ifPresent(p -> orphans.addAll(ProcessTree.members(p)));
+                        .ifPresent(pid -> orphans.addAll(pid.leftovers()));
                 pidFiles.add(dir.resolve("pid"));
                 if (record.isPresent() && Ids.isValidId(record.get().name())
                         && ModuleDirs.of(instancesDir, record.get().name()).root().equals(dir)) {

@@ -45,17 +45,39 @@ final class ProcessTree {
     static List<ProcessHandle> members(ProcessHandle leader) {
         Map<Long, ProcessHandle> all = new LinkedHashMap<>();
         leader.descendants().forEach(p -> all.put(p.pid(), p));
-        for (long pid : groupMembers(leader.pid())) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                all.putIfAbsent(pid, p);
-                p.descendants().forEach(d -> all.putIfAbsent(d.pid(), d));
-            });
-        }
+        group(leader.pid(), Long.MIN_VALUE).forEach(p -> all.putIfAbsent(p.pid(), p));
         if (isRunning(leader)) {
             all.put(leader.pid(), leader);
         }
         all.remove(ProcessHandle.current().pid());
         return new ArrayList<>(all.values());
+    }
+
+    /**
+     * The running members of process group {@code pgid} that started at or after {@code notBeforeMillis}
+     * (epoch ms), with their descendants.
+     */
+    static List<ProcessHandle> group(long pgid, long notBeforeMillis) {
+        Map<Long, ProcessHandle> all = new LinkedHashMap<>();
+        for (long pid : groupMembers(pgid)) {
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().startInstant().map(i -> i.toEpochMilli() >= notBeforeMillis).orElse(true))
+                    .ifPresent(p -> {
+                        all.putIfAbsent(pid, p);
+                        p.descendants().forEach(d -> all.putIfAbsent(d.pid(), d));
+                    });
+        }
+        all.remove(ProcessHandle.current().pid());
+        return new ArrayList<>(all.values());
+    }
+
+    /** This boot's id ({@code /proc/sys/kernel/random/boot_id}), or null: pids mean nothing across boots. */
+    static String bootId() {
+        try {
+            return Files.readString(PROC.resolve("sys/kernel/random/boot_id"), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** SIGTERM ({@code force == false}) or SIGKILL to each process still running. */

@@ -39,6 +39,11 @@ class OrphanCleanupTest {
         ProcessModuleRuntimeTest.assertNoChildProcesses();
     }
 
+    static long pid(Path runtimeDir, String module, String file) throws Exception {
+        return Long.parseLong(Files.readString(runtimeDir.resolve("instances").resolve(module).resolve("work")
+                .resolve(file)).strip());
+    }
+
     @Test
     void aRestartedRuntimeEndsTheModulesOfAKilledOne() throws Exception {
         Path runtimeDir = tmp.resolve("rt");
@@ -53,14 +58,20 @@ class OrphanCleanupTest {
                 // the runtime logs to stdout before it is ready
             }
         }
-        Path work = runtimeDir.resolve("instances/orphan/work");
-        long module = Long.parseLong(Files.readString(work.resolve("module.pid")).strip());
-        long grandchild = Long.parseLong(Files.readString(work.resolve("grandchild.pid")).strip());
-        strays.addAll(List.of(module, grandchild));
+        long module = pid(runtimeDir, "orphan", "module.pid");
+        long grandchild = pid(runtimeDir, "orphan", "grandchild.pid");
+        long headless = pid(runtimeDir, "headless", "module.pid");
+        long headlessChild = pid(runtimeDir, "headless", "child.pid");
+        long headlessGrandchild = pid(runtimeDir, "headless", "grandchild.pid");
+        List<Long> all = List.of(module, grandchild, headless, headlessChild, headlessGrandchild);
+        strays.addAll(all);
 
         host.destroyForcibly().waitFor(); // kill -9 of the runtime: its modules live on, orphaned
-        assertThat(ProcessTree.isRunning(module)).isTrue();
-        assertThat(ProcessTree.isRunning(grandchild)).isTrue();
+        assertThat(all).allMatch(ProcessTree::isRunning);
+        // a module process that died after the runtime, leaving its children behind
+        ProcessHandle.of(headless).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessTree.isRunning(headless));
+        assertThat(List.of(headlessChild, headlessGrandchild)).allMatch(ProcessTree::isRunning);
 
         // an unrelated live process behind a stale pid file must survive
         unrelated = new ProcessBuilder("sleep", "1000").start();
@@ -68,12 +79,11 @@ class OrphanCleanupTest {
         Files.createDirectories(stale);
         InstanceFiles.write(stale.resolve("pid"), new InstanceFiles.PidRecord(unrelated.pid(),
                 unrelated.toHandle().info().startInstant().map(i -> i.toEpochMilli()).orElse(null),
-                "/some/module/bin/run.sh"));
+                "/some/module/bin/run.sh", ProcessTree.bootId()));
 
         try (ProcessModuleRuntime next = new ProcessModuleRuntime(runtimeDir, Clock.systemUTC(),
                 ProcessRuntimeOptions.defaults().withGraces(Duration.ofSeconds(2), Duration.ofSeconds(1)))) {
-            assertThat(ProcessTree.isRunning(module)).isFalse();
-            assertThat(ProcessTree.isRunning(grandchild)).isFalse();
+            assertThat(all).noneMatch(ProcessTree::isRunning);
             assertThat(unrelated.isAlive()).isTrue();
             assertThat(runtimeDir.resolve("instances/orphan/pid")).doesNotExist();
 
@@ -82,12 +92,13 @@ class OrphanCleanupTest {
             assertThat(recovered.description()).contains("previous runtime");
             assertThat(recovered.imageId()).isEqualTo("sha256:" + TestPackages.sha256(pkg));
             assertThat(next.logs("orphan", 0)).contains("ready");
-            assertThat(next.list()).extracting(InstanceStatus::name).containsExactly("orphan");
+            assertThat(next.list()).extracting(InstanceStatus::name).containsExactly("headless", "orphan");
 
             next.start(new ModuleSpec("orphan", pkg.toString(), null,
                     Map.of("MODE", "exit", "CODE", "0"), null, null, null, "1"));
             await().atMost(Duration.ofSeconds(20)).until(() -> next.status("orphan").orElseThrow().exitCode() != null);
             next.remove("orphan");
+            next.remove("headless");
             assertThat(next.list()).isEmpty();
         }
     }

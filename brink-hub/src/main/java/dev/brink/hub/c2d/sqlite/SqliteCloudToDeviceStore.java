@@ -10,6 +10,8 @@ import dev.brink.core.message.PropertyBag;
 import dev.brink.core.message.SystemProperty;
 import dev.brink.hub.c2d.CloudToDeviceStore;
 import dev.brink.hub.c2d.StoredC2d;
+import dev.brink.infra.sqlite.ConnectionSettings;
+import dev.brink.infra.sqlite.SqlSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The C2D queues in their own SQLite file ({@code c2d.db}, WAL, {@code synchronous=FULL}): one table, one row per
@@ -37,37 +38,35 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     private static final String LIVE = "device_id = ? AND expiry_ms > ? AND delivery_count < ?";
     private static final String COLUMNS = "seq, device_id, message, body, enqueued_ms, expiry_ms, delivery_count";
 
+    private final SqlSession session;
     private final Connection connection;
 
-    private SqliteCloudToDeviceStore(Connection connection) {
-        this.connection = connection;
+    private SqliteCloudToDeviceStore(SqlSession session) {
+        this.session = session;
+        this.connection = session.connection();
     }
 
     /** Opens (creating if needed) the queue file. */
     public static SqliteCloudToDeviceStore open(Path file) {
         Path absolute = file.toAbsolutePath();
+        SqlSession session = null;
         try {
             Files.createDirectories(absolute.getParent());
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(10_000);
-            Connection c = config.createConnection("jdbc:sqlite:" + absolute);
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA synchronous = FULL");
-                s.execute("""
-                        CREATE TABLE IF NOT EXISTS c2d_messages (
-                            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-                            device_id      TEXT    NOT NULL,
-                            message        TEXT    NOT NULL,
-                            body           BLOB    NOT NULL,
-                            enqueued_ms    INTEGER NOT NULL,
-                            expiry_ms      INTEGER NOT NULL,
-                            delivery_count INTEGER NOT NULL)""");
-                s.execute("CREATE INDEX IF NOT EXISTS c2d_by_device ON c2d_messages (device_id, seq)");
-                s.execute("CREATE INDEX IF NOT EXISTS c2d_by_expiry ON c2d_messages (expiry_ms)");
-            }
-            return new SqliteCloudToDeviceStore(c);
+            session = ConnectionSettings.durable(10_000).openWriter(ConnectionSettings.url(absolute));
+            session.exec("""
+                    CREATE TABLE IF NOT EXISTS c2d_messages (
+                        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                        device_id      TEXT    NOT NULL,
+                        message        TEXT    NOT NULL,
+                        body           BLOB    NOT NULL,
+                        enqueued_ms    INTEGER NOT NULL,
+                        expiry_ms      INTEGER NOT NULL,
+                        delivery_count INTEGER NOT NULL)""");
+            session.exec("CREATE INDEX IF NOT EXISTS c2d_by_device ON c2d_messages (device_id, seq)");
+            session.exec("CREATE INDEX IF NOT EXISTS c2d_by_expiry ON c2d_messages (expiry_ms)");
+            return new SqliteCloudToDeviceStore(session);
         } catch (SQLException | IOException e) {
+            SqlSession.closeQuietly(session);
             throw new BrinkException(ErrorCode.ServerError, "Cannot open the C2D queue " + absolute + ": "
                     + e.getMessage(), e);
         }
@@ -77,7 +76,7 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     public synchronized StoredC2d enqueue(String deviceId, Message message, Instant enqueuedTime, Instant expiryTime,
             int maxDepth, int maxDeliveries) {
         try {
-            return inTransaction(() -> {
+            return session.inTransaction(() -> {
                 if (depth(deviceId, enqueuedTime, maxDeliveries) >= maxDepth) {
                     return null;
                 }
@@ -168,7 +167,7 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
     public synchronized Map<String, Integer> purge(Instant now, int maxDeliveries) {
         String where = " FROM c2d_messages WHERE expiry_ms <= ? OR delivery_count >= ?";
         try {
-            return inTransaction(() -> {
+            return session.inTransaction(() -> {
                 Map<String, Integer> purged = new HashMap<>();
                 try (PreparedStatement count = connection.prepareStatement(
                         "SELECT device_id, COUNT(*)" + where + " GROUP BY device_id");
@@ -205,32 +204,10 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing anyway
-        }
+        session.close();
     }
 
     // ---- internals ----
-
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-            try {
-                T result = work.run();
-                s.execute("COMMIT");
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                s.execute("ROLLBACK");
-                throw e;
-            }
-        }
-    }
 
     private static void bindLive(PreparedStatement ps, String deviceId, Instant now, int maxDeliveries)
             throws SQLException {

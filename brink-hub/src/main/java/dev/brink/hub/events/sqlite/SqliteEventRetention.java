@@ -3,6 +3,8 @@ package dev.brink.hub.events.sqlite;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
 import dev.brink.hub.events.EventRetention;
+import dev.brink.infra.sqlite.ConnectionSettings;
+import dev.brink.infra.sqlite.SqlSession;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Retention for the {@link SqliteEventLog} file, on a connection of its own (SQLite lets a second connection
@@ -27,24 +28,20 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteEventRetention implements EventRetention {
     static final int CHUNK = 10_000;
 
+    private final SqlSession session;
     private final Connection connection;
     private final Limits limits;
 
-    private SqliteEventRetention(Connection connection, Limits limits) {
-        this.connection = connection;
+    private SqliteEventRetention(SqlSession session, Limits limits) {
+        this.session = session;
+        this.connection = session.connection();
         this.limits = limits;
     }
 
     /** Opens a retention connection on an events file that {@link SqliteEventLog#open} has already created. */
     public static SqliteEventRetention open(Path file, Limits limits) {
         try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(10_000);
-            Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA synchronous = FULL");
-            }
-            return new SqliteEventRetention(c, limits);
+            return new SqliteEventRetention(SqliteEventLog.SETTINGS.openReadWrite(ConnectionSettings.url(file)), limits);
         } catch (SQLException e) {
             throw new BrinkException(ErrorCode.ServerError, "Cannot open the events log for retention: "
                     + e.getMessage(), e);
@@ -135,6 +132,6 @@ public final class SqliteEventRetention implements EventRetention {
 
     @Override
     public synchronized void close() {
-        SqliteEventLog.closeQuietly(connection);
+        session.close();
     }
 }

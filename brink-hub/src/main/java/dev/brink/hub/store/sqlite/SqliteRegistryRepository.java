@@ -6,6 +6,7 @@ import static dev.brink.hub.store.sqlite.SqliteStoreView.moduleOf;
 import dev.brink.hub.registry.Identity;
 import dev.brink.hub.registry.IdentityKey;
 import dev.brink.hub.store.RegistryRepository;
+import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

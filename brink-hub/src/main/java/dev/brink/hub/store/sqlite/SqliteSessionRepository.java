@@ -1,6 +1,7 @@
 package dev.brink.hub.store.sqlite;
 
 import dev.brink.hub.store.SessionRepository;
+import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -4,6 +4,7 @@ import dev.brink.hub.store.RegistryRepository;
 import dev.brink.hub.store.SessionRepository;
 import dev.brink.hub.store.StoreTransaction;
 import dev.brink.hub.store.TwinRepository;
+import dev.brink.infra.sqlite.SqlSession;
 
 /**
  * The repositories bound to one connection. Created once per connection and reused by every task that

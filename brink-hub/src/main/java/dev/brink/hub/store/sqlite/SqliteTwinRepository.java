@@ -5,6 +5,7 @@ import static dev.brink.hub.store.sqlite.SqliteStoreView.column;
 import dev.brink.core.twin.TwinDocument;
 import dev.brink.hub.registry.IdentityKey;
 import dev.brink.hub.store.TwinRepository;
+import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -249,7 +249,7 @@ class SqliteHubStoreTest {
                 versions.add(rs.getInt(1));
             }
             assertThat(versions).containsExactlyElementsOf(
-                    SchemaMigrations.STEPS.stream().map(SchemaMigrations.Migration::version).toList());
+                    HubSchema.STEPS.stream().map(dev.brink.infra.sqlite.Migration::version).toList());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.brink.hub.store.sqlite;
+package dev.brink.infra.sqlite;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
  * Copies committed WAL frames back into the database file on its own thread and connection, so that the
  * writer never pays for a checkpoint (random writes plus a sync of the database file) inside a commit.
  * PASSIVE checkpoints never block the writer or readers. The writer keeps a high wal_autocheckpoint as
- * a backstop in case this thread falls behind.
+ * a backstop in case this thread falls behind ({@link ConnectionSettings#backstopCheckpointPages()}).
  */
-final class WalCheckpointer {
+public final class WalCheckpointer {
     private static final Logger LOG = LoggerFactory.getLogger(WalCheckpointer.class);
     private static final long INTERVAL_MS = 200;
 
@@ -21,10 +21,10 @@ final class WalCheckpointer {
     private final Object signal = new Object();
     private boolean stopped;
 
-    WalCheckpointer(SqlSession session, String name) {
+    /** Starts checkpointing every 200 ms on {@code session} (see {@link ConnectionSettings#openCheckpointer}). */
+    public WalCheckpointer(SqlSession session, String name) {
         this.session = session;
-        this.thread = new Thread(this::loop, name + "-checkpoint");
-        thread.setDaemon(true);
+        this.thread = Threads.daemon(this::loop, name + "-checkpoint");
         thread.start();
     }
 
@@ -56,7 +56,8 @@ final class WalCheckpointer {
         }
     }
 
-    void close() {
+    /** Stops the thread and closes its connection. */
+    public void close() {
         synchronized (signal) {
             stopped = true;
             signal.notifyAll();

@@ -1,0 +1,269 @@
+package dev.brink.infra.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.brink.core.error.BrinkException;
+import dev.brink.core.error.ErrorCode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GroupCommitWriterTest {
+    private static final String CLOSED = "The test store is closed";
+
+    @TempDir
+    Path dir;
+    String url;
+    GroupCommitWriter<Kv> writer;
+    ReaderPool<Kv> readers;
+    final List<String> groupEvents = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    @BeforeEach
+    void open() throws Exception {
+        url = ConnectionSettings.url(dir.resolve("test.db"));
+        SqlSession session = ConnectionSettings.TUNED.openWriter(url);
+        SchemaMigrations.migrate(session, Kv.SCHEMA);
+        writer = new GroupCommitWriter<>(session, new Kv(session), new WriterOptions("test-store", 500, CLOSED,
+                "commit failed: "), new GroupListener() {
+                    @Override
+                    public void committed() {
+                        groupEvents.add("committed");
+                    }
+
+                    @Override
+                    public void rolledBack() {
+                        groupEvents.add("rolledBack");
+                    }
+                });
+        readers = new ReaderPool<>(url, ConnectionSettings.TUNED, 4, Kv::new, CLOSED);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        writer.close();
+        readers.close();
+        writer.closeSession();
+    }
+
+    @Test
+    void aFailingTaskRollsBackAloneAndKeepsItsException() throws Exception {
+        int writers = 8;
+        int perWriter = 250;
+        Map<String, CompletableFuture<String>> futures = new ConcurrentHashMap<>();
+        Map<String, BrinkException> thrown = new ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<?>> submitters = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int submitter = w;
+            submitters.add(CompletableFuture.runAsync(() -> {
+                await(start);
+                for (int i = 0; i < perWriter; i++) {
+                    String id = "w" + submitter + "-" + i;
+                    boolean fail = i % 5 == 0;
+                    futures.put(id, writer.submit(tx -> {
+                        tx.put(id, 1); // written, then rolled back when the task fails
+                        if (fail) {
+                            BrinkException e = new BrinkException(ErrorCode.PreconditionFailed, "no " + id);
+                            thrown.put(id, e);
+                            throw e;
+                        }
+                        return id;
+                    }));
+                }
+            }, pool));
+        }
+        start.countDown();
+        CompletableFuture.allOf(submitters.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(futures).hasSize(writers * perWriter);
+        assertThat(thrown).hasSize(writers * perWriter / 5);
+        futures.forEach((id, future) -> {
+            if (thrown.containsKey(id)) {
+                assertThat(future.handle((v, e) -> e.getCause() == null ? e : e.getCause()).join())
+                        .isSameAs(thrown.get(id)); // passes through unchanged
+            } else {
+                assertThat(future.join()).isEqualTo(id);
+            }
+        });
+        readers.read(kv -> {
+            futures.keySet().forEach(id -> assertThat(kv.get(id).isPresent()).as(id).isEqualTo(!thrown.containsKey(id)));
+            assertThat(kv.count()).isEqualTo(writers * perWriter * 4 / 5);
+            return null;
+        });
+        assertThat(groupEvents).doesNotContain("rolledBack");
+    }
+
+    @Test
+    void concurrentReadModifyWriteLosesNothing() throws Exception {
+        writer.submit(tx -> {
+            tx.put("counter", 0);
+            return null;
+        }).join();
+        int threads = 8;
+        int perThread = 200;
+        List<CompletableFuture<Long>> futures = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<?>> submitters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            submitters.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    futures.add(writer.submit(tx -> {
+                        long next = tx.get("counter").orElseThrow() + 1;
+                        tx.put("counter", next);
+                        return next;
+                    }));
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(submitters.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        assertThat(futures.stream().map(CompletableFuture::join).distinct().count()).isEqualTo(threads * perThread);
+        assertThat(get("counter")).contains((long) threads * perThread);
+    }
+
+    @Test
+    void futuresCompleteInSubmissionOrderAfterTheCommit() throws Exception {
+        int n = 5000;
+        List<Integer> completed = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            CompletableFuture<Integer> f = writer.submit(tx -> {
+                tx.put("k" + index, index);
+                return index;
+            });
+            futures.add(f.whenComplete((v, e) -> {
+                // Completed only after the group is committed: a new reader sees the row.
+                assertThat(get("k" + index)).contains((long) index);
+                completed.add(v);
+            }));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add(i);
+        }
+        assertThat(completed).containsExactlyElementsOf(expected);
+        assertThat(groupEvents).contains("committed");
+    }
+
+    @Test
+    void aFailedCommitFailsTheWholeGroupAndTellsTheListener() {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
+        CompletableFuture<Object> blocker = writer.submit(tx -> {
+            started.countDown();
+            await(hold); // the next three queue up meanwhile and run as one group
+            return null;
+        });
+        await(started);
+        CompletableFuture<Object> good = writer.submit(tx -> {
+            tx.put("good", 1);
+            return "good";
+        });
+        CompletableFuture<Object> saboteur = writer.submit(tx -> {
+            tx.sabotage();
+            return "sabotaged";
+        });
+        CompletableFuture<Object> after = writer.submit(tx -> "after");
+        hold.countDown();
+        blocker.join();
+        for (CompletableFuture<Object> f : List.of(good, saboteur, after)) {
+            assertThat(f).failsWithin(10, TimeUnit.SECONDS).withThrowableThat().havingCause()
+                    .isInstanceOfSatisfying(BrinkException.class, e -> {
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.ServerError);
+                        assertThat(e.getMessage()).startsWith("commit failed: ");
+                    });
+        }
+        assertThat(groupEvents).containsExactly("committed", "rolledBack");
+        assertThat(get("good")).isEmpty();
+        // The writer carries on.
+        assertThat(writer.submit(tx -> {
+            tx.put("later", 2);
+            return "ok";
+        }).join()).isEqualTo("ok");
+    }
+
+    @Test
+    void writingFromInsideAWriteTaskIsRefusedInsteadOfDeadlocking() {
+        CompletableFuture<Object> f = writer.submit(tx -> writer.submit(inner -> null));
+        assertThat(f).failsWithin(10, TimeUnit.SECONDS).withThrowableThat().havingCause()
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closeFinishesQueuedWritesThenRefusesWithServiceUnavailable() {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String id = "d" + i;
+            futures.add(writer.submit(tx -> {
+                tx.put(id, 0);
+                return null;
+            }));
+        }
+        writer.close();
+        assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(readers.read(Kv::count)).isEqualTo(2000);
+        assertThat(writer.submit(tx -> null)).failsWithin(1, TimeUnit.SECONDS).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(BrinkException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.ServiceUnavailable);
+                    assertThat(e.getMessage()).isEqualTo(CLOSED);
+                });
+        writer.close(); // idempotent
+    }
+
+    @Test
+    void closeStopsTheWriterThreads() {
+        AtomicInteger before = new AtomicInteger(threads("other-"));
+        SqlSession session;
+        try {
+            session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("other.db")));
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        var other = new GroupCommitWriter<>(session, session, new WriterOptions("other-", 10, CLOSED, "x"));
+        other.submit(s -> null).join();
+        assertThat(threads("other-")).isGreaterThan(before.get());
+        other.close();
+        other.closeSession();
+        assertThat(threads("other-")).isEqualTo(before.get());
+    }
+
+    private Optional<Long> get(String key) {
+        return readers.read(kv -> kv.get(key));
+    }
+
+    private static int threads(String prefix) {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
