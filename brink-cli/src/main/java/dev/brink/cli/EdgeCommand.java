@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code brink edge ...}: the edge runtime. */
 @Command(name = "edge", mixinStandardHelpOptions = true, description = "Run and operate the edge runtime.",
-        subcommands = {EdgeStartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EdgeStartCommand.class, EdgeListCommand.class, EdgeLogsCommand.class,
+            EdgeRestartCommand.class, EdgeCheckCommand.class, CommandLine.HelpCommand.class})
 final class EdgeCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,6 +1,8 @@
 package dev.brink.edge.management;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.brink.client.service.PemTrust;
+import dev.brink.core.json.Json;
 import dev.brink.edge.EdgeConfig;
 import dev.brink.edge.runtime.ModuleRuntime;
 import dev.brink.edge.runtime.docker.DockerModuleRuntime;
@@ -132,16 +134,20 @@ public final class EdgeChecks {
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + config.hubHttpsAuthority() + "/"))
                 .timeout(Duration.ofMillis(TIMEOUT_MS)).GET().build();
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            Instant now = clock.instant();
-            Optional<String> date = response.headers().firstValue("Date");
-            if (date.isEmpty()) {
-                return CheckResult.warn("clock", title, "the hub sent no Date header; clock not compared");
+            Instant sent = clock.instant();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Instant received = clock.instant();
+            // the hub's time is taken somewhere during the exchange: compare with its middle
+            Instant now = sent.plus(Duration.between(sent, received).dividedBy(2));
+            Optional<String> hubTime = hubTime(response);
+            if (hubTime.isEmpty()) {
+                return CheckResult.warn("clock", title, "the hub sent neither a Date header nor an error timestamp;"
+                        + " clock not compared");
             }
-            Instant hubTime = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration skew = Duration.between(hubTime, now).abs();
-            String detail = "local clock " + (now.isBefore(hubTime) ? "behind" : "ahead of")
-                    + " the hub by " + skew.toSeconds() + " s (Date header, 1 s resolution)";
+            Instant hub = Instant.parse(hubTime.get());
+            Duration skew = Duration.between(hub, now).abs();
+            String detail = "local clock " + (now.isBefore(hub) ? "behind" : "ahead of") + " the hub by "
+                    + skew.toMillis() / 1000.0 + " s";
             return skew.compareTo(CLOCK_SKEW_WARN) > 0
                     ? CheckResult.warn("clock", title, detail + "; more than " + CLOCK_SKEW_WARN.toSeconds()
                     + " s makes SAS tokens fail: sync the clock (NTP)")
@@ -151,6 +157,27 @@ public final class EdgeChecks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CheckResult.warn("clock", title, "interrupted");
+        }
+    }
+
+    /**
+     * The hub's time as an ISO instant: the HTTP {@code Date} header (1 s resolution), else the
+     * {@code timestampUtc} of an IoT Hub error body ({@code {"Message": "{...\"timestampUtc\":...}"}}), which
+     * the unauthenticated {@code GET /} always produces.
+     */
+    static Optional<String> hubTime(HttpResponse<String> response) {
+        Optional<String> date = response.headers().firstValue("Date");
+        if (date.isPresent()) {
+            return Optional.of(ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
+                    .toString());
+        }
+        try {
+            JsonNode body = Json.parse(response.body());
+            JsonNode inner = body.path("Message").isTextual() ? Json.parse(body.path("Message").asText()) : body;
+            String ts = inner.path("timestampUtc").asText("");
+            return ts.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(ts).toString());
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -149,6 +149,9 @@ class ManagementApiTest {
         assertThat(report.path("ok").asBoolean()).isTrue();
         CheckResult https = results.stream().filter(r -> r.id().equals("hub-https")).findFirst().orElseThrow();
         assertThat(https.detail()).contains(String.valueOf(bed.hub.httpsPort())).contains("TLS");
+        CheckResult clock = results.stream().filter(r -> r.id().equals("clock")).findFirst().orElseThrow();
+        assertThat(clock.status()).as(clock.toString()).isEqualTo(CheckResult.Status.OK);
+        assertThat(clock.detail()).startsWith("local clock");
     }
 
     @Test

@@ -75,6 +75,8 @@ final class C2dDelivery {
                     PropertyBag.encodeForDelivery(p.message())).topic();
             endpoint.publish(topic, Buffer.buffer(p.message().body()), MqttQoS.AT_LEAST_ONCE, false, false);
             inFlight.put(endpoint.lastMessageId(), p.id());
+            // Counts deliveries (non-blocking): the queue gives a message up after too many (IoT Hub: 100).
+            env.c2d().delivering(key.deviceId(), p.id());
         }
     }
 

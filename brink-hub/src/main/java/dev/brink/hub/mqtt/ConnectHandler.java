@@ -76,8 +76,11 @@ final class ConnectHandler implements Handler<MqttEndpoint> {
         }
         HubStore store = env.store();
         if (clean) {
+            // Most clean-session clients never had a session: a read is far cheaper than a durable write.
             // Waiting here (a worker thread) keeps the order: the old session is gone before any new SUBSCRIBE.
-            store.write(tx -> tx.sessions().delete(clientId)).join();
+            if (!store.read(view -> view.sessions().subscriptions(clientId)).isEmpty()) {
+                store.write(tx -> tx.sessions().delete(clientId)).join();
+            }
             return new Decision(result, Map.of());
         }
         return new Decision(result, store.read(view -> view.sessions().subscriptions(clientId)));

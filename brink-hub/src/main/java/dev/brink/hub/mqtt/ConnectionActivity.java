@@ -4,6 +4,7 @@ import dev.brink.hub.registry.Identity;
 import dev.brink.hub.registry.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.registry.RegistryService.ConnectionUpdate;
+import dev.brink.hub.store.HubStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionActivity {
     static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
     static final Duration ACTIVITY_RESOLUTION = Duration.ofSeconds(30);
+    private static final int STARTUP_PAGE = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionActivity.class);
 
     private final RegistryService registry;
@@ -60,6 +62,43 @@ final class ConnectionActivity {
         lastRecorded.put(key, now);
         dirty.merge(key, new ConnectionUpdate(key, null, null, now),
                 (old, next) -> new ConnectionUpdate(key, old.connectionState(), old.connectionStateUpdatedTime(), now));
+    }
+
+    /**
+     * Marks every identity still recorded as {@code Connected} as {@code Disconnected}, in one registry write.
+     * Called once at start, before the listeners accept anything: states left behind by a hub that crashed
+     * (a clean stop records its connections as Disconnected). Returns how many were reset.
+     */
+    static int resetStaleConnections(HubStore store, RegistryService registry, Clock clock) {
+        List<IdentityKey> stale = store.read(view -> {
+            List<IdentityKey> found = new ArrayList<>();
+            String after = null;
+            while (true) {
+                List<Identity> page = view.registry().listDevices(after, STARTUP_PAGE);
+                for (Identity device : page) {
+                    addIfConnected(found, device);
+                    view.registry().listModules(device.key().deviceId()).forEach(m -> addIfConnected(found, m));
+                }
+                if (page.size() < STARTUP_PAGE) {
+                    return found;
+                }
+                after = page.get(page.size() - 1).key().deviceId();
+            }
+        });
+        if (!stale.isEmpty()) {
+            Instant now = clock.instant();
+            registry.updateConnections(stale.stream()
+                    .map(k -> new ConnectionUpdate(k, Identity.DISCONNECTED, now, null)).toList()).join();
+            LOG.info("{} identities were still recorded as Connected (the hub was not stopped cleanly): now "
+                    + "Disconnected", stale.size());
+        }
+        return stale.size();
+    }
+
+    private static void addIfConnected(List<IdentityKey> found, Identity identity) {
+        if (Identity.CONNECTED.equals(identity.connectionState())) {
+            found.add(identity.key());
+        }
     }
 
     /** Writes what changed since the last flush, in one store write; the future completes when durable. */

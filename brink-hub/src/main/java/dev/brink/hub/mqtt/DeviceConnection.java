@@ -43,6 +43,7 @@ final class DeviceConnection {
     private final EndpointContext env;
     private final Map<String, Integer> subscriptions;
     private final C2dDelivery c2d;
+    private final PubackBatch durableAcks;
     private long expiryTimer = -1;
     private boolean closed;
 
@@ -56,6 +57,7 @@ final class DeviceConnection {
         this.env = env;
         this.subscriptions = new java.util.concurrent.ConcurrentHashMap<>(session);
         this.c2d = new C2dDelivery(endpoint, key, env);
+        this.durableAcks = new PubackBatch(context, this::acknowledgeDurable, this::refuse);
     }
 
     IdentityKey key() {
@@ -161,14 +163,21 @@ final class DeviceConnection {
         boolean ack = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
         int packetId = m.messageId();
         CompletableFuture<Long> appended = env.events().append(event);
-        appended.whenComplete((offset, e) -> context.runOnContext(v -> {
+        appended.whenComplete((offset, e) -> {
             if (e != null) {
-                refuse("events log failed: " + e.getMessage());
-            } else if (ack && !closed) {
-                endpoint.publishAcknowledge(packetId);
+                durableAcks.failed("events log failed: " + e.getMessage());
+            } else if (ack) {
+                durableAcks.add(packetId);
             }
-        }));
+        });
         env.activity().active(key);
+    }
+
+    /** Sends the PUBACKs of durable telemetry; {@link PubackBatch} calls it on this connection's context. */
+    private void acknowledgeDurable(int packetId) {
+        if (!closed) {
+            endpoint.publishAcknowledge(packetId);
+        }
     }
 
     private void ackNow(MqttPublishMessage m) {

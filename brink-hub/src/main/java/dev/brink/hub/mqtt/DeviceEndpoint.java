@@ -30,10 +30,17 @@ import org.slf4j.LoggerFactory;
 public final class DeviceEndpoint implements AutoCloseable {
     /** Largest MQTT packet decoded: the 256 KB payload limit plus room for the topic and headers. */
     static final int MAX_PACKET_BYTES = DeviceConnection.MAX_TELEMETRY_BYTES + 64 * 1024;
+    /** The WebSocket sub-protocol of MQTT over WebSocket (the HTTPS server must offer it). */
+    public static final String WEBSOCKET_SUB_PROTOCOL = "mqtt";
+    /** Largest WebSocket frame/message the HTTPS server must accept: a whole MQTT packet, with room to spare. */
+    public static final int WEBSOCKET_MAX_FRAME_BYTES = 512 * 1024;
     /** Seconds between the TLS handshake and CONNECT before the connection is dropped. */
     static final int CONNECT_TIMEOUT_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceEndpoint.class);
     private static final long AWAIT_SECONDS = 30;
+    /** Event loops serving the TLS listener (TLS is the endpoint's main CPU cost): one per core, 1..4. */
+    static final int LISTENER_EVENT_LOOPS = Integer.getInteger("brink.mqtt.eventLoops",
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
 
     private final Vertx vertx;
     private final DeviceConnections connections;
@@ -63,6 +70,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 new TwinRequests(vertx, store, twins, clock), connections, activity);
         ConnectHandler handler = new ConnectHandler(new DeviceAuthenticator(store, config.hubHostName(), clock), env);
         DeviceEndpoint endpoint = new DeviceEndpoint(vertx, connections, activity);
+        ConnectionActivity.resetStaleConnections(store, registry, clock); // before anything can connect
         try {
             endpoint.listen(config, certificates, handler);
             endpoint.mountWebSocket(router, handler);
@@ -84,11 +92,17 @@ public final class DeviceEndpoint implements AutoCloseable {
         options.setSsl(true);
         options.setKeyCertOptions(certificates.keyCertOptions());
         options.setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-        // One listener (one event loop) for now: Vert.x 5 did not share an MQTT port between verticle
-        // instances here (each bound its own ephemeral port). Store and events log have their own threads.
-        MqttListener listener = new MqttListener(options, handler);
-        deployments.add(await(vertx.deployVerticle(listener)));
-        port = listener.actualPort();
+        // One listener per event loop we want busy: each verticle instance runs on its own event loop, and
+        // Vert.x shares a host:port between servers listening from different contexts, handing new connections
+        // to them in turn. The first binds (port 0 = ephemeral), the others listen on the port it got — with
+        // port 0 each would bind its own ephemeral port.
+        MqttListener first = new MqttListener(options, handler);
+        deployments.add(await(vertx.deployVerticle(first)));
+        port = first.actualPort();
+        options.setPort(port);
+        for (int i = 1; i < LISTENER_EVENT_LOOPS; i++) {
+            deployments.add(await(vertx.deployVerticle(new MqttListener(options, handler))));
+        }
     }
 
     private void mountWebSocket(Router router, ConnectHandler handler) {

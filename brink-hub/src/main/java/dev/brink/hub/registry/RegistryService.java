@@ -231,6 +231,13 @@ public final class RegistryService {
             Identity existing = tx.registry().find(key)
                     .orElseThrow(() -> key.isModule() ? moduleNotFound(key) : deviceNotFound(key.deviceId()));
             ETags.require(ifMatch, existing.etag(), key.isModule() ? "module " + key : "device " + key.deviceId());
+            // Persistent MQTT sessions (client id {d} or {d}/{m}) go with the identity: one re-created with
+            // the same id must start without the old subscriptions.
+            if (!key.isModule()) {
+                tx.registry().listModules(key.deviceId())
+                        .forEach(m -> tx.sessions().delete(key.deviceId() + "/" + m.key().moduleId()));
+            }
+            tx.sessions().delete(key.isModule() ? key.deviceId() + "/" + key.moduleId() : key.deviceId());
             tx.twins().delete(key);
             tx.registry().delete(key);
             return null;

@@ -1,5 +1,6 @@
 package dev.brink.hub.rest;
 
+import dev.brink.hub.mqtt.DeviceEndpoint;
 import dev.brink.hub.security.AccessPolicy;
 import dev.brink.hub.security.HubCertificates;
 import dev.brink.hub.security.ServiceAuthenticator;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +60,12 @@ public final class RestServer implements AutoCloseable {
                 .setPort(port)
                 .setSsl(true)
                 .setKeyCertOptions(certificates.keyCertOptions())
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                // MQTT over WebSocket on /$iothub/websocket (dev.brink.hub.mqtt.WebSocketBridge): MQTT.js refuses
+                // a handshake without the "mqtt" sub-protocol; one MQTT packet (up to ~320 KB) travels in one frame.
+                .setWebSocketSubProtocols(List.of(DeviceEndpoint.WEBSOCKET_SUB_PROTOCOL))
+                .setMaxWebSocketFrameSize(DeviceEndpoint.WEBSOCKET_MAX_FRAME_BYTES)
+                .setMaxWebSocketMessageSize(DeviceEndpoint.WEBSOCKET_MAX_FRAME_BYTES);
         server = await(vertx.createHttpServer(options).requestHandler(router).listen());
         return server.actualPort();
     }

@@ -129,8 +129,13 @@ final class MqttTestSupport {
         volatile Throwable connectionLost;
 
         TestClient(TestHub hub, String clientId) throws MqttException {
+            this(hub, "ssl://127.0.0.1:" + hub.hub().mqttPort(), clientId);
+        }
+
+        /** A client of {@code serverUri}: {@code ssl://} or {@code wss://} (MQTT over WebSocket). */
+        TestClient(TestHub hub, String serverUri, String clientId) throws MqttException {
             this.hub = hub;
-            this.client = new MqttClient("ssl://127.0.0.1:" + hub.hub().mqttPort(), clientId, new MemoryPersistence());
+            this.client = new MqttClient(serverUri, clientId, new MemoryPersistence());
             client.setTimeToWait(WAIT.toMillis());
             client.setCallback(new MqttCallback() {
                 @Override

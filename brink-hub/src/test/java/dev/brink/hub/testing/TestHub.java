@@ -29,8 +29,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A real hub on a temporary directory and an ephemeral loopback port, plus an HTTPS client that trusts
- * only that hub's CA. For integration tests:
+ * A real hub on a temporary directory and ephemeral loopback ports (HTTPS and MQTT), plus an HTTPS client
+ * that trusts only that hub's CA. For integration tests:
  * <pre>
  * try (TestHub hub = TestHub.start()) {
  *     HttpResponse&lt;String&gt; r = hub.send("PUT", "/devices/d1", "{\"deviceId\":\"d1\"}");
@@ -58,7 +58,7 @@ public final class TestHub implements AutoCloseable {
         return start(builder -> { });
     }
 
-    /** Starts a hub after {@code customizer} has adjusted the config (data dir and port are preset). */
+    /** Starts a hub after {@code customizer} has adjusted the config (data dir and ephemeral ports are preset). */
     public static TestHub start(Consumer<HubConfig.Builder> customizer) {
         Path dir;
         try {
@@ -66,7 +66,9 @@ public final class TestHub implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HubConfig.Builder builder = HubConfig.builder().dataDir(dir.resolve("data")).httpsPort(0);
+        // Ephemeral MQTT port too: only the official-SDK test classes bind 8883 (the SDK cannot dial another
+        // port), and they set it explicitly; everything else must not collide with them or with each other.
+        HubConfig.Builder builder = HubConfig.builder().dataDir(dir.resolve("data")).httpsPort(0).mqttPort(0);
         customizer.accept(builder);
         try {
             return new TestHub(dir, HubServer.start(builder.build()));

@@ -55,9 +55,24 @@ public final class SqlSession implements AutoCloseable {
         plain.execute(sql);
     }
 
-    /** Runs a frequent statement without results (BEGIN, COMMIT, SAVEPOINT ...) through the cache. */
+    /**
+     * Runs a frequent statement without results (BEGIN, COMMIT, SAVEPOINT ...) through the cache. A statement
+     * that fails is dropped from the cache: sqlite-jdbc leaves it unusable ("statement is not executing") after
+     * an error such as "cannot commit", which would otherwise fail every later group of a writer.
+     */
     public void run(String sql) throws SQLException {
-        prepare(sql).execute();
+        PreparedStatement ps = prepare(sql);
+        try {
+            ps.execute();
+        } catch (SQLException e) {
+            statements.remove(sql);
+            try {
+                ps.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction; rolls back and rethrows if it throws. */
