@@ -6,7 +6,9 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs an edge runtime until SIGTERM/SIGINT, without the rest of the {@code brink} command (tests and
@@ -38,6 +40,9 @@ public final class EdgeMain implements Callable<Integer> {
     @Option(names = "--runtime", paramLabel = "TYPE", description = "process (default) or docker (with --connection-string).")
     String runtime;
 
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
         int exit = new CommandLine(new EdgeMain()).execute(args);
         if (exit != 0) {
@@ -55,7 +60,7 @@ public final class EdgeMain implements Callable<Integer> {
     EdgeConfig config() {
         if (source.config != null) {
             if (hubCa != null || data != null || runtime != null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         "--hub-ca, --data and --runtime go with --connection-string; put them in the config");
             }
             return EdgeConfig.load(source.config);

@@ -88,20 +88,19 @@ public final class DeviceEndpoint implements AutoCloseable {
 
     private void listen(HubConfig config, HubCertificates certificates, ConnectHandler handler) {
         MqttServerOptions options = baseOptions();
-        options.setHost(config.host()).setPort(config.mqttPort());
+        options.setHost(config.host());
         options.setSsl(true);
         options.setKeyCertOptions(certificates.keyCertOptions());
         options.setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         // One listener per event loop we want busy: each verticle instance runs on its own event loop, and
         // Vert.x shares a host:port between servers listening from different contexts, handing new connections
-        // to them in turn. The first binds (port 0 = ephemeral), the others listen on the port it got — with
-        // port 0 each would bind its own ephemeral port.
-        MqttListener first = new MqttListener(options, handler);
-        deployments.add(await(vertx.deployVerticle(first)));
-        port = first.actualPort();
-        options.setPort(port);
-        for (int i = 1; i < LISTENER_EVENT_LOOPS; i++) {
-            deployments.add(await(vertx.deployVerticle(new MqttListener(options, handler))));
+        // to them in turn. For an ephemeral port Vert.x 5 shares only a negative port (-1 = "one random port
+        // shared by all servers asking for -1"); with 0 each instance would bind a port of its own.
+        options.setPort(config.mqttPort() == 0 ? -1 : config.mqttPort());
+        for (int i = 0; i < LISTENER_EVENT_LOOPS; i++) {
+            MqttListener listener = new MqttListener(options, handler);
+            deployments.add(await(vertx.deployVerticle(listener)));
+            port = listener.actualPort();
         }
     }
 

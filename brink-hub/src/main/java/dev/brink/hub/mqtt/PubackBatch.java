@@ -23,6 +23,7 @@ final class PubackBatch {
     private final ConcurrentLinkedQueue<Integer> completed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile String failure;
+    private boolean failed; // confined to the context
 
     PubackBatch(Context context, IntConsumer acknowledge, Consumer<String> fail) {
         this.context = context;
@@ -54,12 +55,15 @@ final class PubackBatch {
         scheduled.set(false);
         Integer packetId;
         while ((packetId = completed.poll()) != null) {
-            if (packetId == FAILED) {
-                fail.accept(failure);
-                completed.clear();
-                return;
+            if (failed) {
+                continue; // nothing after a failure is acknowledged: the connection is closing
             }
-            acknowledge.accept(packetId);
+            if (packetId == FAILED) {
+                failed = true;
+                fail.accept(failure);
+            } else {
+                acknowledge.accept(packetId);
+            }
         }
     }
 }

@@ -248,12 +248,9 @@ final class Instance {
             try (InputStream in = process.getInputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    LOG.info("DEBUGPUMP {} read {}", dirs.name(), new String(buf, 0, n).replace("\n", "|"));
                     log.write(buf, 0, n);
                 }
-                LOG.info("DEBUGPUMP {} EOF {}", dirs.name(), n);
             } catch (IOException e) {
-                LOG.info("DEBUGPUMP {} exc", dirs.name(), e);
                 LOG.debug("module {}: log pump ended: {}", dirs.name(), e.toString());
             }
         }, "brink-module-log-" + dirs.name());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.brink.core.error.BrinkException;
-import dev.brink.core.error.ErrorCode;
 import dev.brink.edge.runtime.InstanceStatus;
 import dev.brink.edge.runtime.InstanceStatus.State;
 import dev.brink.edge.runtime.ModuleSpec;
