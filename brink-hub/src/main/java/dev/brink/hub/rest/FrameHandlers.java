@@ -35,9 +35,14 @@ final class FrameHandlers {
         }
     }
 
-    /** Every response is JSON unless a handler says otherwise (204s simply carry no body). */
+    /**
+     * Every response is JSON unless a handler says otherwise (204s simply carry no body), and carries a
+     * {@code Date} header (RFC 9110 requires one; `brink edge check` compares clocks with it).
+     */
     static void jsonContentType(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", RestErrors.JSON_UTF8);
+        ctx.response().putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
         ctx.next();
     }
 

@@ -124,6 +124,10 @@ class RestFrameTest {
         HttpResponse<String> r = get("/devices/d1?api-version=2021-04-12", token("iothubowner"));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(RestErrors.JSON_UTF8);
+        java.time.ZonedDateTime date = java.time.ZonedDateTime.parse(r.headers().firstValue("Date").orElseThrow(),
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        assertThat(java.time.Duration.between(date.toInstant(), java.time.Instant.now()).abs())
+                .isLessThan(java.time.Duration.ofMinutes(1));
         assertThat(Json.parse(r.body()).get("deviceId").asText()).isEqualTo("d1");
         assertThat(Json.parse(r.body()).get("worker").asBoolean()).isTrue();
     }
