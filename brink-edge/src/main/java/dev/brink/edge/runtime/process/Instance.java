@@ -232,7 +232,7 @@ final class Instance {
 
     private void recordFiles(Run run, String image, String version) {
         try {
-            InstanceFiles.write(dirs.pidFile(), InstanceFiles.PidRecord.of(run.process.toHandle(), run.command));
+            InstanceFiles.write(dirs.pidFile(), InstanceFiles.PidRecord.of(run.process.toHandle()));
             InstanceFiles.write(dirs.instanceFile(), new InstanceFiles.InstanceRecord(dirs.name(), image,
                     run.imageId, version, run.startedAt.toString()));
         } catch (IOException e) {

@@ -26,31 +26,25 @@ final class InstanceFiles {
     }
 
     /**
-     * {@code pid}: the process id, its start time (epoch ms, from the OS), a marker that its command line
-     * must contain and the boot it ran in — together they make sure a reused pid is never mistaken for a
-     * module.
+     * {@code pid}: the process id, its start time (epoch ms from {@link ProcessHandle.Info#startInstant()}, and
+     * the exact clock-tick {@code starttime} of {@code /proc/<pid>/stat} where there is one) and the boot it
+     * ran in. A process is recognised by pid + start time, never by its command line: a module that
+     * {@code exec}s another program changes its command line but keeps its pid and start time, while a
+     * process that reuses a stale pid always has a later start time.
      */
-    record PidRecord(long pid, Long startedAtMillis, String marker, String bootId) {
-        static PidRecord of(ProcessHandle process, List<String> command) {
+    record PidRecord(long pid, Long startedAtMillis, Long startTicks, String bootId) {
+        static PidRecord of(ProcessHandle process) {
             Long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(null);
-            return new PidRecord(process.pid(), start, marker(command), ProcessTree.bootId());
-        }
-
-        /** The last absolute path of the command (script or jar), else the program name. */
-        static String marker(List<String> command) {
-            for (int i = command.size() - 1; i >= 0; i--) {
-                if (command.get(i).startsWith("/")) {
-                    return command.get(i);
-                }
-            }
-            return command.get(0);
+            Long ticks = ProcessTree.startTicks(process.pid()).orElse(null);
+            return new PidRecord(process.pid(), start, ticks, ProcessTree.bootId());
         }
 
         /**
-         * The processes of this module that still run: the module process and its group when it is still
-         * the same process (start time and command line match), or — when it is gone but left its group
-         * behind — the group's members that started after it. The pid of a group leader is not reused
-         * while its group has members, so those are the module's. Nothing across a reboot.
+         * The processes of this module that still run: the module process with its group and session when it
+         * is still the same process (same start time), or — when it is gone — the members of its group or
+         * session (started via {@code setsid}, so pgid == sid == the module pid) that started after it. The
+         * pid of a group or session leader is not reused while that group or session has members, so those
+         * are the module's. Nothing across a reboot, nothing for a pid now held by another process.
          */
         List<ProcessHandle> leftovers() {
             String boot = ProcessTree.bootId();
@@ -61,22 +55,23 @@ final class InstanceFiles {
             if (process.isPresent()) {
                 return isSameProcess(process.get()) ? ProcessTree.members(process.get()) : List.of();
             }
-            return startedAtMillis == null ? List.of() : ProcessTree.group(pid, startedAtMillis - 1000);
+            return startedAtMillis == null ? List.of() : ProcessTree.groupOrSession(pid, startedAtMillis - 1000);
         }
 
+        /**
+         * Same start time as recorded: the exact {@code /proc} clock ticks when both are known, else the start
+         * instant within 1 s (it is derived from ticks and the boot time, so it may wobble slightly). With no
+         * start time to compare, the process is left alone: killing on a guess could hit an unrelated one.
+         */
         private boolean isSameProcess(ProcessHandle handle) {
-            ProcessHandle.Info info = handle.info();
-            Optional<Instant> start = info.startInstant();
-            Optional<String> commandLine = info.commandLine().or(info::command);
-            boolean startKnown = startedAtMillis != null && start.isPresent();
-            if (startKnown && Duration.between(Instant.ofEpochMilli(startedAtMillis), start.get()).abs()
-                    .compareTo(Duration.ofSeconds(1)) > 0) {
-                return false;
+            Optional<Long> ticks = ProcessTree.startTicks(handle.pid());
+            if (startTicks != null && ticks.isPresent()) {
+                return startTicks.equals(ticks.get());
             }
-            if (commandLine.isPresent() && marker != null && !commandLine.get().contains(marker)) {
-                return false;
-            }
-            return startKnown || commandLine.isPresent();
+            Optional<Instant> start = handle.info().startInstant();
+            return startedAtMillis != null && start.isPresent()
+                    && Duration.between(Instant.ofEpochMilli(startedAtMillis), start.get()).abs()
+                            .compareTo(Duration.ofSeconds(1)) <= 0;
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * Finding and ending every process of a module. Each module is started through {@code setsid}, so it leads
  * its own process group: children it leaves behind stay in that group after it exits, even though they are
  * re-parented and no longer show up in {@link ProcessHandle#descendants()}. The group is read from
- * {@code /proc/<pid>/stat}; on systems without {@code /proc} or {@code setsid} only descendants are found.
+ * {@code /proc/<pid>/stat} (group and session ids); on systems without {@code /proc} or {@code setsid} only descendants are found.
  * A process that moves itself to another group or session (a daemon) escapes — see README.
  *
  * <p>Zombies count as gone: they are dead, only not yet reaped by whoever inherited them (PID 1 in a
@@ -41,11 +41,11 @@ final class ProcessTree {
         return out;
     }
 
-    /** The leader (if still running), its descendants and every other member of its process group. */
+    /** The leader (if still running), its descendants and every other member of its process group or session. */
     static List<ProcessHandle> members(ProcessHandle leader) {
         Map<Long, ProcessHandle> all = new LinkedHashMap<>();
         leader.descendants().forEach(p -> all.put(p.pid(), p));
-        group(leader.pid(), Long.MIN_VALUE).forEach(p -> all.putIfAbsent(p.pid(), p));
+        groupOrSession(leader.pid(), Long.MIN_VALUE).forEach(p -> all.putIfAbsent(p.pid(), p));
         if (isRunning(leader)) {
             all.put(leader.pid(), leader);
         }
@@ -54,12 +54,13 @@ final class ProcessTree {
     }
 
     /**
-     * The running members of process group {@code pgid} that started at or after {@code notBeforeMillis}
-     * (epoch ms), with their descendants.
+     * The running members of the process group or session led by {@code leader} that started at or after
+     * {@code notBeforeMillis} (epoch ms), with their descendants. The session catches a child that moved to
+     * a process group of its own (job control) without leaving the module's session.
      */
-    static List<ProcessHandle> group(long pgid, long notBeforeMillis) {
+    static List<ProcessHandle> groupOrSession(long leader, long notBeforeMillis) {
         Map<Long, ProcessHandle> all = new LinkedHashMap<>();
-        for (long pid : groupMembers(pgid)) {
+        for (long pid : groupOrSessionMembers(leader)) {
             ProcessHandle.of(pid)
                     .filter(p -> p.info().startInstant().map(i -> i.toEpochMilli() >= notBeforeMillis).orElse(true))
                     .ifPresent(p -> {
@@ -135,8 +136,12 @@ final class ProcessTree {
         return ProcessHandle.of(pid).map(ProcessTree::isRunning).orElse(false);
     }
 
-    /** Pids whose process group is {@code pgid}, by scanning {@code /proc}. Empty without {@code /proc}. */
-    static List<Long> groupMembers(long pgid) {
+    /**
+     * Pids whose process group or session id is {@code leader}, by scanning {@code /proc}; no zombies. Empty
+     * without {@code /proc}.
+     */
+    static List<Long> groupOrSessionMembers(long leader) {
+        String id = Long.toString(leader);
         List<Long> out = new ArrayList<>();
         if (!Files.isDirectory(PROC)) {
             return out;
@@ -145,8 +150,8 @@ final class ProcessTree {
             for (Path d : dirs) {
                 long pid = Long.parseLong(d.getFileName().toString());
                 Optional<String[]> stat = stat(pid);
-                if (stat.isPresent() && stat.get().length > 2 && stat.get()[2].equals(Long.toString(pgid))
-                        && !"Z".equals(stat.get()[0])) {
+                if (stat.isPresent() && stat.get().length > 3
+                        && (stat.get()[2].equals(id) || stat.get()[3].equals(id)) && !"Z".equals(stat.get()[0])) {
                     out.add(pid);
                 }
             }
@@ -154,6 +159,20 @@ final class ProcessTree {
             return out;
         }
         return out;
+    }
+
+    /**
+     * The start time in clock ticks since boot ({@code starttime}, field 22 of {@code /proc/<pid>/stat}):
+     * exact and fixed for the life of a process, across {@code exec}. Empty without {@code /proc}.
+     */
+    static Optional<Long> startTicks(long pid) {
+        Optional<String[]> stat = stat(pid);
+        try {
+            // field 22 overall; stat() returns the fields from 3 (state) on
+            return stat.filter(f -> f.length > 19).map(f -> Long.parseLong(f[19]));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** The fields after {@code (comm)} in {@code /proc/<pid>/stat}: state, ppid, pgrp, session, … */

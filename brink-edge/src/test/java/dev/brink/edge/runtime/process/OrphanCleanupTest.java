@@ -44,13 +44,13 @@ class OrphanCleanupTest {
                 .resolve(file)).strip());
     }
 
-    @Test
-    void aRestartedRuntimeEndsTheModulesOfAKilledOne() throws Exception {
-        Path runtimeDir = tmp.resolve("rt");
-        Path pkg = TestPackages.shellTarGz(tmp.resolve("scripts.tar.gz"), null);
-        host = new ProcessBuilder(ModulePackage.javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                RuntimeHostMain.class.getName(), runtimeDir.toString(), pkg.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    /** Starts {@link RuntimeHostMain} on {@code runtimeDir} and waits until its modules are ready. */
+    void startHost(Path runtimeDir, Path pkg, String... modules) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ModulePackage.javaExecutable(), "-cp",
+                System.getProperty("java.class.path"), RuntimeHostMain.class.getName(), runtimeDir.toString(),
+                pkg.toString()));
+        command.addAll(List.of(modules));
+        host = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
@@ -58,6 +58,13 @@ class OrphanCleanupTest {
                 // the runtime logs to stdout before it is ready
             }
         }
+    }
+
+    @Test
+    void aRestartedRuntimeEndsTheModulesOfAKilledOne() throws Exception {
+        Path runtimeDir = tmp.resolve("rt");
+        Path pkg = TestPackages.shellTarGz(tmp.resolve("scripts.tar.gz"), null);
+        startHost(runtimeDir, pkg);
         long module = pid(runtimeDir, "orphan", "module.pid");
         long grandchild = pid(runtimeDir, "orphan", "grandchild.pid");
         long headless = pid(runtimeDir, "headless", "module.pid");
@@ -73,13 +80,15 @@ class OrphanCleanupTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessTree.isRunning(headless));
         assertThat(List.of(headlessChild, headlessGrandchild)).allMatch(ProcessTree::isRunning);
 
-        // an unrelated live process behind a stale pid file must survive
+        // an unrelated live process that reuses the pid of a stale pid file (it started later) must survive
         unrelated = new ProcessBuilder("sleep", "1000").start();
         Path stale = runtimeDir.resolve("instances/stale");
         Files.createDirectories(stale);
+        long unrelatedStart = unrelated.toHandle().info().startInstant().orElseThrow().toEpochMilli();
+        Long unrelatedTicks = ProcessTree.startTicks(unrelated.pid()).orElse(null);
         InstanceFiles.write(stale.resolve("pid"), new InstanceFiles.PidRecord(unrelated.pid(),
-                unrelated.toHandle().info().startInstant().map(i -> i.toEpochMilli()).orElse(null),
-                "/some/module/bin/run.sh", ProcessTree.bootId()));
+                unrelatedStart - 60_000, unrelatedTicks == null ? null : unrelatedTicks - 6_000,
+                ProcessTree.bootId()));
 
         try (ProcessModuleRuntime next = new ProcessModuleRuntime(runtimeDir, Clock.systemUTC(),
                 ProcessRuntimeOptions.defaults().withGraces(Duration.ofSeconds(2), Duration.ofSeconds(1)))) {
@@ -100,6 +109,31 @@ class OrphanCleanupTest {
             next.remove("orphan");
             next.remove("headless");
             assertThat(next.list()).isEmpty();
+        }
+    }
+
+    @Test
+    void aModuleThatExecsAnotherProgramIsStillEndedByTheNextRuntime() throws Exception {
+        Path runtimeDir = tmp.resolve("rt");
+        Path pkg = TestPackages.shellTarGz(tmp.resolve("scripts.tar.gz"), null);
+        startHost(runtimeDir, pkg, "execer=execs");
+        long module = pid(runtimeDir, "execer", "module.pid");
+        long child = pid(runtimeDir, "execer", "child.pid");
+        strays.addAll(List.of(module, child));
+        // the module is now "sleep 1001": nothing of the package is left in its command line
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(module)
+                .flatMap(p -> p.info().commandLine()).map(c -> c.contains("sleep 1001")).orElse(false));
+        assertThat(ProcessHandle.of(module).flatMap(p -> p.info().commandLine()).orElseThrow())
+                .doesNotContain(runtimeDir.toString());
+
+        host.destroyForcibly().waitFor(); // kill -9 of the runtime
+        assertThat(List.of(module, child)).allMatch(ProcessTree::isRunning);
+
+        try (ProcessModuleRuntime next = new ProcessModuleRuntime(runtimeDir, Clock.systemUTC(),
+                ProcessRuntimeOptions.defaults().withGraces(Duration.ofSeconds(2), Duration.ofSeconds(1)))) {
+            assertThat(List.of(module, child)).noneMatch(ProcessTree::isRunning);
+            assertThat(next.status("execer").orElseThrow().state()).isEqualTo(State.EXITED);
+            next.remove("execer");
         }
     }
 }

@@ -3,11 +3,15 @@ package dev.brink.edge.runtime.process;
 import dev.brink.edge.runtime.ModuleSpec;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A stand-in for the edge runtime JVM in {@link OrphanCleanupTest}: starts two modules that each have a
- * child and a grandchild, says "started" once both are ready, then waits to be killed with SIGKILL (so it never closes the runtime).
+ * A stand-in for the edge runtime JVM in {@link OrphanCleanupTest}: starts modules from the package
+ * {@code args[1]} — {@code name=MODE} arguments, by default "orphan" and "headless" in {@code tree} mode (a
+ * child and a grandchild each) — says "started" once all are ready, then waits to be killed with SIGKILL
+ * (so it never closes the runtime).
  */
 public final class RuntimeHostMain {
     private RuntimeHostMain() {
@@ -15,10 +19,14 @@ public final class RuntimeHostMain {
 
     public static void main(String[] args) throws Exception {
         ProcessModuleRuntime runtime = new ProcessModuleRuntime(Path.of(args[0]), Clock.systemUTC());
-        for (String name : new String[] {"orphan", "headless"}) {
-            runtime.start(new ModuleSpec(name, args[1], null, Map.of("MODE", "tree"), null, null, null, "1"));
+        Map<String, String> modes = new LinkedHashMap<>();
+        for (String arg : args.length > 2 ? Arrays.copyOfRange(args, 2, args.length) : new String[] {"orphan=tree",
+            "headless=tree"}) {
+            modes.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
-        for (String name : new String[] {"orphan", "headless"}) {
+        modes.forEach((name, mode) -> runtime.start(new ModuleSpec(name, args[1], null, Map.of("MODE", mode), null,
+                null, null, "1")));
+        for (String name : modes.keySet()) {
             while (!runtime.logs(name, 0).contains("ready")) {
                 Thread.sleep(20);
             }

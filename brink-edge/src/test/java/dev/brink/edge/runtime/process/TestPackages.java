@@ -46,6 +46,8 @@ final class TestPackages {
         s.put("bin/tree.sh", "#!/bin/sh\nsleep 1000 &\necho $! > child.pid\n"
                 + "sh -c 'sleep 1000 & echo $! > grandchild.pid; wait' &\n"
                 + "while [ ! -s grandchild.pid ]; do sleep 0.05; done\necho ready\nwait\n");
+        // replaces itself with another program: the module's command line no longer names the package
+        s.put("bin/execs.sh", "#!/bin/sh\nsleep 1000 &\necho $! > child.pid\necho ready\nexec sleep 1001\n");
         s.put("bin/chatter.sh", "#!/bin/sh\ni=0\nwhile [ $i -lt $LINES ]; do\n"
                 + "  echo \"line $i ........................................\"\n  i=$((i+1))\ndone\n");
         s.put("share/data.txt", "package data\n");
