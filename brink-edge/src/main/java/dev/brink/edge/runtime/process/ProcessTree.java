@@ -17,7 +17,8 @@ import java.util.Optional;
  * Finding and ending every process of a module. Each module is started through {@code setsid}, so it leads
  * its own process group: children it leaves behind stay in that group after it exits, even though they are
  * re-parented and no longer show up in {@link ProcessHandle#descendants()}. The group is read from
- * {@code /proc/<pid>/stat} (group and session ids); on systems without {@code /proc} or {@code setsid} only descendants are found.
+ * {@code /proc/<pid>/stat} (group and session ids); on systems without {@code /proc} or {@code setsid} only
+ * descendants are found.
  * A process that moves itself to another group or session (a daemon) escapes — see README.
  *
  * <p>Zombies count as gone: they are dead, only not yet reaped by whoever inherited them (PID 1 in a
