@@ -1,13 +1,11 @@
 package dev.brink.cli;
 
-import dev.brink.edge.EdgeConfig;
 import dev.brink.edge.EdgeMain;
 import dev.brink.edge.EdgeRuntime;
-import java.nio.file.Path;
+import dev.brink.edge.EdgeStartOptions;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code brink edge start --config edge.toml}, or for a quick start
@@ -16,34 +14,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "start", mixinStandardHelpOptions = true, description = "Run the edge runtime until stopped.")
 final class EdgeStartCommand implements Callable<Integer> {
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    static final class Source {
-        @Option(names = "--config", paramLabel = "FILE", description = "The edge config (TOML).")
-        Path config;
-
-        @Option(names = "--connection-string", paramLabel = "CS", description = "The edge device's connection string.")
-        String connectionString;
-    }
-
-    @Option(names = "--hub-ca", paramLabel = "PEM", description = "The hub's CA certificate (with --connection-string).")
-    Path hubCa;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (with --connection-string; default .brink/edge).")
-    Path data;
-
-    @Option(names = "--runtime", paramLabel = "TYPE", description = "process (default) or docker (with --connection-string).")
-    String runtime;
+    @Mixin
+    EdgeStartOptions options;
 
     @Override
     public Integer call() throws Exception {
-        EdgeConfig config = source.config != null ? EdgeConfig.load(source.config)
-                : EdgeConfig.of(source.connectionString, hubCa, data, runtime);
-        if (source.config != null && (hubCa != null || data != null || runtime != null)) {
-            throw new UsageException("--hub-ca, --data and --runtime go with --connection-string; put them in the config");
-        }
-        EdgeMain.run(EdgeRuntime.start(config));
+        EdgeMain.run(EdgeRuntime.start(options.toConfig()));
         return 0;
     }
 }

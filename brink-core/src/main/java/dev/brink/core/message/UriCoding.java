@@ -4,9 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * RFC 3986 percent-coding for topic property bags and query strings. Not {@link java.net.URLDecoder}: that
+ * RFC 3986 percent-coding for topic property bags, query strings and SAS tokens (the one implementation;
+ * {@code dev.brink.core.sas} uses it too). Not {@link java.net.URLDecoder}: that
  * turns {@code +} into a space, but the Java SDK already encodes spaces as {@code %20}, so a literal {@code +}
- * in a bag is a plus (device and module ids may contain {@code +}).
+ * in a bag is a plus (device and module ids may contain {@code +}); in a SAS signature a raw {@code +} is a
+ * base64 character.
  */
 public final class UriCoding {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -63,6 +65,7 @@ public final class UriCoding {
                 || c == '-' || c == '_' || c == '.' || c == '~';
     }
 
+    // ASCII only: Character.digit also accepts non-ASCII digits (e.g. fullwidth), which are not RFC 3986 HEXDIG.
     private static int hex(char c) {
         return c < 128 ? Character.digit(c, 16) : -1;
     }

@@ -1,6 +1,7 @@
 package dev.brink.core.sas;
 
 import dev.brink.core.error.BrinkException;
+import dev.brink.core.message.UriCoding;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,19 +38,19 @@ public record SasToken(String resourceRaw, String signature, String expiryRaw, l
         }
         Map<String, String> fields = fields(token.substring(PREFIX.length()).trim());
         String sr = required(fields, "sr");
-        String sig = PercentCoding.decode(required(fields, "sig"));
+        String sig = UriCoding.decode(required(fields, "sig"));
         requireBase64Signature(sig);
         String se = required(fields, "se");
         String skn = fields.get("skn");
         if (skn != null && skn.isEmpty()) {
             throw malformed("field 'skn' is empty");
         }
-        return new SasToken(sr, sig, se, parseExpiry(se), skn == null ? null : PercentCoding.decode(skn));
+        return new SasToken(sr, sig, se, parseExpiry(se), skn == null ? null : UriCoding.decode(skn));
     }
 
     /** The {@code sr} value URL-decoded once, e.g. {@code myhub.azure-devices.net/devices/dev1}. */
     public String resourceDecoded() {
-        return PercentCoding.decode(resourceRaw);
+        return UriCoding.decode(resourceRaw);
     }
 
     /** Tokens are credentials: never print the signature into logs. */

@@ -1,6 +1,7 @@
 package dev.brink.core.sas;
 
 import dev.brink.core.error.BrinkException;
+import dev.brink.core.message.UriCoding;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -43,15 +44,15 @@ public final class SasTokens {
         if (expiresAtEpochSeconds < 0) {
             throw BrinkException.invalid("SAS expiry must not be negative: " + expiresAtEpochSeconds);
         }
-        String sr = PercentCoding.encode(resourceUri);
+        String sr = UriCoding.encode(resourceUri);
         String se = Long.toString(expiresAtEpochSeconds);
         String sig = sign(decodeKey(base64Key), sr, se);
         StringBuilder token = new StringBuilder(SasToken.PREFIX)
                 .append("sr=").append(sr)
-                .append("&sig=").append(PercentCoding.encode(sig))
+                .append("&sig=").append(UriCoding.encode(sig))
                 .append("&se=").append(se);
         if (keyNameOrNull != null) {
-            token.append("&skn=").append(PercentCoding.encode(keyNameOrNull));
+            token.append("&skn=").append(UriCoding.encode(keyNameOrNull));
         }
         return token.toString();
     }

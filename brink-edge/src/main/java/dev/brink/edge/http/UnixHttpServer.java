@@ -11,18 +11,20 @@ import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * An HTTP/1.1 server on a unix domain socket that only its owner can use (socket file 0600), the transport of
- * the edge's local APIs. Like the workload API it uses Vert.x 5's NIO transport, which binds JDK 16+ unix
+ * the edge's local APIs (management and workload). It uses Vert.x 5's NIO transport, which binds JDK 16+ unix
  * socket addresses: no native transport.
  * <p>
  * The socket is bound inside a fresh 0700 directory next to its final path, made 0600, then renamed into place:
@@ -55,8 +57,7 @@ public final class UnixHttpServer implements AutoCloseable {
         HttpServer server = null;
         try {
             Files.createDirectories(dir);
-            staging = Files.createTempDirectory(dir, ".sock",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            staging = createStagingDirectory(dir);
             Path bound = staging.resolve("s");
             requireShortEnough(bound);
             server = await(vertx.createHttpServer().requestHandler(req -> {
@@ -115,6 +116,26 @@ public final class UnixHttpServer implements AutoCloseable {
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
             throw new IllegalArgumentException("unix socket path " + socket + " is longer than "
                     + MAX_SOCKET_PATH_BYTES + " bytes, the unix socket limit; choose a shorter path");
+        }
+    }
+
+    /**
+     * A fresh 0700 {@code dir/.sXXXX}. The name is kept short (unlike {@code Files.createTempDirectory}'s up to
+     * 20 random digits) so the staged socket path is no longer than usual final ones such as
+     * {@code workload.sock}: otherwise sun_path's limit would be reached by the staging path first.
+     */
+    private static Path createStagingDirectory(Path dir) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+            Path candidate = dir.resolve(".s" + suffix);
+            try {
+                return Files.createDirectory(candidate,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -1,16 +1,14 @@
 package dev.brink.edge.workload;
 
+import static dev.brink.edge.http.UnixHttpServer.await;
+
 import dev.brink.core.id.Ids;
+import dev.brink.edge.http.UnixHttpServer;
 import dev.brink.infra.files.SecureFiles;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkloadApi implements AutoCloseable {
     public static final String SOCKET_FILE = "workload.sock";
-    // sun_path is 108 bytes on Linux, including the terminating NUL.
-    private static final int MAX_SOCKET_PATH_BYTES = 107;
-    private static final long TIMEOUT_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadApi.class);
 
     private final Vertx vertx;
     private final Path socketDir;
     private final WorkloadRoutes routes;
-    private final Map<String, HttpServer> moduleServers = new ConcurrentHashMap<>();
+    private final Map<String, UnixHttpServer> moduleServers = new ConcurrentHashMap<>();
     private final HttpServer devServer;
     private final HttpServer devServer6;
     private volatile Consumer<WorkloadRoutes.Handled> observer = h -> { };
@@ -93,26 +85,9 @@ public final class WorkloadApi implements AutoCloseable {
                 return socket;
             }
             SecureFiles.ownerOnlyDirectory(socket.getParent());
-            try {
-                Files.deleteIfExists(socket);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove the stale socket " + socket, e);
-            }
-            Router router = routes.router(moduleName);
-            HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
-                // Host means nothing on a unix socket, and the Java SDK sends the socket path there, which
-                // vertx-web rejects as an authority: replace it before the router looks at it.
-                req.headers().set(HttpHeaders.HOST, "localhost");
-                router.handle(req);
-            }).listen(SocketAddress.domainSocketAddress(socket.toString())), "listen on " + socket);
-            try {
-                if (SecureFiles.isPosix(socket)) {
-                    Files.setPosixFilePermissions(socket, SecureFiles.OWNER_ONLY);
-                }
-            } catch (IOException e) {
-                server.close();
-                throw new UncheckedIOException("cannot restrict the permissions of " + socket, e);
-            }
+            // UnixHttpServer replaces a stale socket file, makes the socket 0600 before it appears at its path and
+            // sets Host to localhost (the Java SDK sends the socket path there, which vertx-web rejects).
+            UnixHttpServer server = UnixHttpServer.listen(vertx, socket, routes.router(moduleName));
             moduleServers.put(moduleName, server);
         }
         LOG.info("Workload API for module {} on {}", moduleName, socket);
@@ -125,22 +100,21 @@ public final class WorkloadApi implements AutoCloseable {
     }
 
     private void stop(String moduleName, boolean removeDirectory) {
-        HttpServer server;
+        UnixHttpServer server;
         synchronized (moduleServers) {
             server = moduleServers.remove(moduleName);
         }
         if (server == null) {
             return;
         }
-        await(server.close(), "close the workload socket of " + moduleName);
-        Path socket = socketPath(moduleName);
-        try {
-            Files.deleteIfExists(socket);
-            if (removeDirectory) {
-                Files.deleteIfExists(socket.getParent());
+        server.close(); // also deletes the socket file
+        if (removeDirectory) {
+            Path dir = socketPath(moduleName).getParent();
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                LOG.warn("Cannot remove {}: {}", dir, e.toString());
             }
-        } catch (IOException e) {
-            LOG.warn("Cannot remove {}: {}", socket, e.toString());
         }
     }
 
@@ -169,9 +143,10 @@ public final class WorkloadApi implements AutoCloseable {
             throw new IllegalArgumentException("'" + moduleName + "' is not a valid module name");
         }
         Path socket = socketDir.resolve(moduleName).resolve(SOCKET_FILE);
-        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+        int max = UnixHttpServer.MAX_SOCKET_PATH_BYTES;
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > max) {
             throw new IllegalArgumentException("workload socket path " + socket + " is longer than "
-                    + MAX_SOCKET_PATH_BYTES + " bytes, the unix socket limit; use a shorter socket directory");
+                    + max + " bytes, the unix socket limit; use a shorter socket directory");
         }
         return socket;
     }
@@ -198,21 +173,5 @@ public final class WorkloadApi implements AutoCloseable {
     /** Test hook: sees every answered request (module, method, path, status). */
     void observe(Consumer<WorkloadRoutes.Handled> observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
-    }
-
-    private static <T> T await(Future<T> future, String what) {
-        if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("cannot " + what + " on an event loop: the call blocks");
-        }
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while trying to " + what, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out trying to " + what, e);
-        }
     }
 }
