@@ -135,12 +135,16 @@ public final class GroupCommitWriter<V> {
             session.run("BEGIN IMMEDIATE");
             listener.begun();
             for (Pending<V, ?> pending : group) {
-                runInSavepoint(pending);
+                if (options.isolateTasks()) {
+                    runInSavepoint(pending);
+                } else {
+                    runUnisolated(pending);
+                }
             }
             session.run("COMMIT");
             listener.committed();
         } catch (SQLException | RuntimeException e) {
-            // Only transaction control failed here (task failures are contained by their savepoints).
+            // Transaction control failed, or an unisolated task did (isolated ones are contained by their savepoints).
             rollbackQuietly();
             listener.rolledBack();
             BrinkException failure = new BrinkException(ErrorCode.ServerError, options.failurePrefix() + e.getMessage(), e);
@@ -161,6 +165,16 @@ public final class GroupCommitWriter<V> {
             session.run("ROLLBACK TO task");
         }
         session.run("RELEASE task");
+    }
+
+    /** Without a savepoint a failed task cannot be undone alone: it aborts the group (the others fail too). */
+    private void runUnisolated(Pending<V, ?> pending) {
+        try {
+            pending.run(transaction);
+        } catch (Throwable t) {
+            pending.error = t;
+            throw new IllegalStateException("another write of the same group failed (" + t.getMessage() + ")", t);
+        }
     }
 
     private void rollbackQuietly() {

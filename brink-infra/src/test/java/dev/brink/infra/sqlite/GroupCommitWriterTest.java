@@ -250,6 +250,60 @@ class GroupCommitWriterTest {
         assertThat(threads("other-")).isEqualTo(before.get());
     }
 
+    @Test
+    void withoutIsolationAFailingTaskRollsBackItsWholeGroupAndLaterGroupsStillCommit() throws Exception {
+        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("u.db")));
+        SchemaMigrations.migrate(session, Kv.SCHEMA);
+        var unisolated = new GroupCommitWriter<>(session, new Kv(session),
+                new WriterOptions("unisolated-", 500, CLOSED, "commit failed: ", false));
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<String> first = unisolated.submit(tx -> {
+                started.countDown();
+                await(release); // holds the writer, so the next three queue up as one group
+                tx.put("a", 1);
+                return "a";
+            });
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            BrinkException refusal = new BrinkException(ErrorCode.PreconditionFailed, "no c");
+            CompletableFuture<String> b = unisolated.submit(tx -> {
+                tx.put("b", 1);
+                return "b";
+            });
+            CompletableFuture<String> c = unisolated.submit(tx -> {
+                tx.put("c", 1);
+                throw refusal;
+            });
+            CompletableFuture<String> d = unisolated.submit(tx -> {
+                tx.put("d", 1);
+                return "d";
+            });
+            release.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("a");
+            assertThat(c.handle((v, e) -> unwrap(e)).get(30, TimeUnit.SECONDS)).isSameAs(refusal);
+            for (CompletableFuture<String> other : List.of(b, d)) {
+                assertThat(other.handle((v, e) -> unwrap(e)).get(30, TimeUnit.SECONDS))
+                        .isInstanceOfSatisfying(BrinkException.class,
+                                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ServerError));
+            }
+            assertThat(unisolated.submit(tx -> {
+                tx.put("e", 1);
+                return "e";
+            }).get(30, TimeUnit.SECONDS)).isEqualTo("e");
+            assertThat(unisolated.submit(tx -> List.of("a", "b", "c", "d", "e").stream()
+                    .filter(k -> tx.get(k).isPresent()).toList()).get(30, TimeUnit.SECONDS))
+                    .containsExactly("a", "e");
+        } finally {
+            unisolated.close();
+            unisolated.closeSession();
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     private Optional<Long> get(String key) {
         return readers.read(kv -> kv.get(key));
     }
