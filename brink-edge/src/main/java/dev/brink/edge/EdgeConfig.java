@@ -21,7 +21,7 @@ import java.util.TreeSet;
  *
  * @param connectionString the edge device's connection string (HostName may carry the MQTT {@code :port})
  * @param hubHost          the hub's address for HTTPS (default: HostName without port)
- * @param hubHttpsPort     default 443
+ * @param hubHttpsPort     default 8443, the Brink hub's default (IoT Hub itself listens on 443)
  * @param hubMqttPort      default: the port in HostName, else 8883
  * @param hubCaFile        the hub's CA certificate (PEM) to trust, or null for the JVM's trust store
  * @param runtimeType      {@code process} (default) or {@code docker}
@@ -35,7 +35,8 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
                          Integer workloadTcpPort, Path managementSocket, Duration restartBaseDelay,
                          Duration restartMaxDelay, String logLevel) {
 
-    public static final int DEFAULT_HTTPS_PORT = 443;
+    /** The Brink hub's default HTTPS port, so a hub and an edge started with defaults on one machine work. */
+    public static final int DEFAULT_HTTPS_PORT = 8443;
     public static final int DEFAULT_MQTT_PORT = 8883;
     public static final Path DEFAULT_DATA_DIR = Path.of(".brink", "edge");
 

@@ -64,7 +64,7 @@ class EdgeConfigTest {
         EdgeConfig c = load("connection_string = \"" + CS + "\"\n");
         assertThat(c.dataDir()).isEqualTo(EdgeConfig.DEFAULT_DATA_DIR);
         assertThat(c.hubHost()).isEqualTo("hub.example.com");
-        assertThat(c.hubHttpsPort()).isEqualTo(443);
+        assertThat(c.hubHttpsPort()).isEqualTo(8443);
         assertThat(c.hubMqttPort()).isEqualTo(8883);
         assertThat(c.hubCaFile()).isNull();
         assertThat(c.runtimeType()).isEqualTo("process");
