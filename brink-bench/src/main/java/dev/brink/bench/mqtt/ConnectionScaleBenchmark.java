@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,14 +43,8 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
     @Option(names = "--persistent", description = "CleanSession=0 (default: CleanSession=1).")
     boolean persistent;
 
-    @Option(names = "--mosquitto-port", description = "Mosquitto's TLS port (0 = no baseline).")
-    int mosquittoPort;
-
-    @Option(names = "--mosquitto-ca", description = "The CA certificate Mosquitto's server certificate chains to.")
-    Path mosquittoCa;
-
-    @Option(names = "--mosquitto-pid", description = "Mosquitto's pid, for its RSS.")
-    long mosquittoPid;
+    @Mixin
+    MosquittoBaseline mosquitto = new MosquittoBaseline();
 
     @Option(names = "--hub-jvm-opts", split = " ", description = "The hub JVM's options (default: none).")
     List<String> hubJvmOptions = new ArrayList<>();
@@ -67,13 +62,8 @@ public final class ConnectionScaleBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(work);
         List<Result> results = new ArrayList<>();
-        if (mosquittoPort != 0) { // the baseline first: the hub's slower connection phase cannot crowd it out
-            List<DeviceLogin> logins = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                logins.add(DeviceLogin.anonymous(String.format("scale-%05d", i)));
-            }
-            results.add(measure(new MqttTarget("Mosquitto", "127.0.0.1", mosquittoPort, mosquittoCa, logins,
-                    mosquittoPid), null));
+        if (mosquitto.enabled()) { // the baseline first: the hub's slower connection phase cannot crowd it out
+            results.add(measure(mosquitto.target("scale", connections), null));
         }
         String registryNote;
         try (HubProcess hub = HubProcess.start(work, "hub-scale", hubJvmOptions)) {

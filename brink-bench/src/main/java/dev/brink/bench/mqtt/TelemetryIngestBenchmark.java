@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,14 +47,8 @@ public final class TelemetryIngestBenchmark implements Callable<Integer> {
     @Option(names = "--client-event-loops", description = "Load generator event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops = 2;
 
-    @Option(names = "--mosquitto-port", description = "Mosquitto's TLS port (0 = skip the baseline).")
-    int mosquittoPort;
-
-    @Option(names = "--mosquitto-ca", description = "The CA certificate Mosquitto's server certificate chains to.")
-    Path mosquittoCa;
-
-    @Option(names = "--mosquitto-pid", description = "Mosquitto's pid, for its CPU use.")
-    long mosquittoPid;
+    @Mixin
+    MosquittoBaseline mosquittoBaseline = new MosquittoBaseline();
 
     @Option(names = "--no-hub", description = "Measure only Mosquitto.")
     boolean noHub;
@@ -77,7 +72,7 @@ public final class TelemetryIngestBenchmark implements Callable<Integer> {
                 hubTarget = new MqttTarget("Brink hub", "127.0.0.1", hub.mqttPort(), hub.caPem(),
                         HubDevices.create(hub, "ingest", maxDevices), hub.pid());
             }
-            MqttTarget mosquitto = mosquittoPort == 0 ? null : mosquittoTarget(maxDevices);
+            MqttTarget mosquitto = mosquittoBaseline.enabled() ? mosquittoBaseline.target("ingest", maxDevices) : null;
             for (int n : deviceCounts) {
                 if (mosquitto != null) {
                     results.add(measure(load, mosquitto, n, null, null));
@@ -96,13 +91,6 @@ public final class TelemetryIngestBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private MqttTarget mosquittoTarget(int devices) {
-        List<DeviceLogin> logins = new ArrayList<>();
-        for (int i = 0; i < devices; i++) {
-            logins.add(DeviceLogin.anonymous(String.format("ingest-%05d", i)));
-        }
-        return new MqttTarget("Mosquitto", "127.0.0.1", mosquittoPort, mosquittoCa, logins, mosquittoPid);
-    }
 
     private IngestRun.Result measure(LoadGenerator load, MqttTarget target, int n, HubProcess hub, Path dump)
             throws InterruptedException {
