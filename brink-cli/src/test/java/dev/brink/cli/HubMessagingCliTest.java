@@ -12,7 +12,7 @@ import dev.brink.core.message.Message;
 import dev.brink.hub.HubConfig;
 import dev.brink.hub.HubServer;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

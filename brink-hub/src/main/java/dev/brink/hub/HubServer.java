@@ -98,7 +98,7 @@ public final class HubServer implements AutoCloseable {
     /** Lets edge devices manage their own module identities over REST with their device key (issue 4). */
     private dev.brink.hub.security.EdgeDeviceKeys edgeDeviceKeys() {
         HubStore s = store;
-        return deviceId -> s.read(view -> view.registry().find(dev.brink.hub.registry.IdentityKey.device(deviceId)))
+        return deviceId -> s.read(view -> view.registry().find(dev.brink.core.id.IdentityKey.device(deviceId)))
                 .map(d -> new dev.brink.hub.security.EdgeDeviceKeys.Device(d.authType(), d.primaryKey(),
                         d.secondaryKey(), d.iotEdge(), d.enabled()));
     }

@@ -1,7 +1,7 @@
 package dev.brink.hub.c2d;
 
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.brink.core.twin.TwinDocument;
 import dev.brink.core.twin.TwinUpdate;
 import dev.brink.hub.configuration.ConfigurationContent.DesiredContent;
 import dev.brink.hub.registry.Await;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.store.HubStore;
 import dev.brink.hub.store.StoreTransaction;

@@ -3,7 +3,7 @@ package dev.brink.hub.mqtt;
 import dev.brink.core.message.IotHubTopic;
 import dev.brink.core.message.PropertyBag;
 import dev.brink.hub.c2d.PendingC2d;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;

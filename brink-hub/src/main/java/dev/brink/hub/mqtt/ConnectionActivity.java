@@ -1,7 +1,7 @@
 package dev.brink.hub.mqtt;
 
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.registry.RegistryService.ConnectionUpdate;
 import dev.brink.hub.store.HubStore;

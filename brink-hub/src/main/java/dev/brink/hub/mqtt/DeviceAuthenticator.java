@@ -5,7 +5,7 @@ import dev.brink.core.sas.SasAudience;
 import dev.brink.core.sas.SasToken;
 import dev.brink.core.sas.SasTokens;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import dev.brink.core.message.PropertyBag;
 import dev.brink.core.message.TopicFilter;
 import dev.brink.core.sas.SasTokens;
 import dev.brink.hub.events.DeviceEvent;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;

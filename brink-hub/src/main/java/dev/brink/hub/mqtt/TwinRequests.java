@@ -7,7 +7,7 @@ import dev.brink.core.error.ErrorCode;
 import dev.brink.core.json.Json;
 import dev.brink.core.twin.TwinDocument;
 import dev.brink.core.twin.TwinUpdate;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
 import dev.brink.hub.twin.TwinService;
 import io.vertx.core.Future;

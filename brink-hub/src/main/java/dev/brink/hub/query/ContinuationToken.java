@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.json.Json;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -3,7 +3,7 @@ package dev.brink.hub.query;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.query.TwinQuery;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
 import dev.brink.hub.store.StoreView;
 import dev.brink.hub.twin.TwinJson;

@@ -1,5 +1,6 @@
 package dev.brink.hub.registry;
 
+import dev.brink.core.id.IdentityKey;
 import dev.brink.core.error.BrinkException;
 import dev.brink.hub.store.StoreView;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.brink.hub.registry;
 
+import dev.brink.core.id.IdentityKey;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.brink.hub.registry;
 
+import dev.brink.core.id.IdentityKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brink.core.error.BrinkException;
 import java.util.ArrayList;

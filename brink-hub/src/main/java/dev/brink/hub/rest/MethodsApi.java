@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.json.Json;
 import dev.brink.hub.mqtt.DeviceConnections;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -11,7 +11,7 @@ import dev.brink.hub.query.QueryService;
 import dev.brink.hub.registry.ETags;
 import dev.brink.hub.registry.Identity;
 import dev.brink.hub.registry.IdentityJson;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.twin.TwinService;
 import io.vertx.core.Future;

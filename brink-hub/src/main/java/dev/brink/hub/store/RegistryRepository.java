@@ -1,7 +1,7 @@
 package dev.brink.hub.store;
 
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.util.List;
 import java.util.Optional;
 

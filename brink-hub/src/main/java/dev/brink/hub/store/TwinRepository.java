@@ -2,7 +2,7 @@ package dev.brink.hub.store;
 
 import dev.brink.core.twin.TwinDocument;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.util.Optional;
 
 /** Persistence of twin documents, one per identity. Write methods may only be called inside a write task. */

@@ -1,7 +1,7 @@
 package dev.brink.hub.twin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;

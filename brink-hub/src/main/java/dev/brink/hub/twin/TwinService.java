@@ -8,7 +8,7 @@ import dev.brink.core.twin.TwinUpdate;
 import dev.brink.hub.registry.Await;
 import dev.brink.hub.registry.ETags;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.store.HubStore;
 import dev.brink.hub.store.StoreTransaction;

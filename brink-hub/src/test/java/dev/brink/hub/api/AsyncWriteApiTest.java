@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
 import dev.brink.core.json.Json;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.testing.TestHub;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

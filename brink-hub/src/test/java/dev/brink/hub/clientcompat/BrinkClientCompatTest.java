@@ -14,7 +14,7 @@ import dev.brink.core.json.Json;
 import dev.brink.core.message.Message;
 import dev.brink.hub.events.DeviceEvent;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

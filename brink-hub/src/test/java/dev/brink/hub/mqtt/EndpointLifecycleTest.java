@@ -7,7 +7,7 @@ import dev.brink.core.json.Json;
 import dev.brink.hub.HubConfig;
 import dev.brink.hub.HubServer;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService.ConnectionUpdate;
 import dev.brink.hub.testing.TestHub;
 import java.nio.file.Files;

@@ -13,7 +13,7 @@ import dev.brink.core.sas.Keys;
 import dev.brink.core.sas.SasTokens;
 import dev.brink.hub.mqtt.MqttTestSupport.TestClient;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.testing.TestHub;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,7 +14,7 @@ import dev.brink.hub.events.DeviceEvent;
 import dev.brink.hub.mqtt.MqttTestSupport.Received;
 import dev.brink.hub.mqtt.MqttTestSupport.TestClient;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.testing.TestHub;
 import java.net.http.HttpResponse;
 import java.time.Duration;

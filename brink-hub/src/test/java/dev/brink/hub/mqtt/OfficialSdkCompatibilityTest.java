@@ -15,7 +15,7 @@ import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import dev.brink.core.json.Json;
 import dev.brink.hub.events.DeviceEvent;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.testing.TestHub;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

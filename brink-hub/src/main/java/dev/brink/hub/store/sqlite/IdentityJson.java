@@ -5,7 +5,7 @@ import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
 import dev.brink.core.json.Json;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.time.Instant;
 import java.util.List;
 

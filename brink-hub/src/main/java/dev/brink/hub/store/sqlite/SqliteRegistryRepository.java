@@ -4,7 +4,7 @@ import static dev.brink.hub.store.sqlite.SqliteStoreView.column;
 import static dev.brink.hub.store.sqlite.SqliteStoreView.moduleOf;
 
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.RegistryRepository;
 import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;

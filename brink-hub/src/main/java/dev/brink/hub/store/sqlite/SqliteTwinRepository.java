@@ -3,7 +3,7 @@ package dev.brink.hub.store.sqlite;
 import static dev.brink.hub.store.sqlite.SqliteStoreView.column;
 
 import dev.brink.core.twin.TwinDocument;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.TwinRepository;
 import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package dev.brink.hub.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

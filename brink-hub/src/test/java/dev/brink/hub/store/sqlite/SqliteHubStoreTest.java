@@ -11,7 +11,7 @@ import dev.brink.core.error.ErrorCode;
 import dev.brink.core.json.Json;
 import dev.brink.core.twin.TwinDocument;
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.RegistryRepository.DeviceCounts;
 import java.nio.file.Path;
 import java.sql.DriverManager;

@@ -1,7 +1,7 @@
 package dev.brink.hub.store.sqlite;
 
 import dev.brink.hub.registry.Identity;
-import dev.brink.hub.registry.IdentityKey;
+import dev.brink.core.id.IdentityKey;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.brink.hub.registry;
+package dev.brink.core.id;
 
 /**
  * Names one identity: a device ({@code moduleId == null}) or a module of a device. Ids are case-sensitive.

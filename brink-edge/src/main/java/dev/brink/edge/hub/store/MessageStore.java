@@ -1,0 +1,43 @@
+package dev.brink.edge.hub.store;
+
+import dev.brink.core.message.Message;
+import dev.brink.core.route.StoreAndForwardSettings;
+import dev.brink.edge.hub.routing.RoutedEndpoint;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The edge hub's store and forward (issue 5 §4): each accepted message is stored once and referenced by one queue
+ * entry per endpoint and priority. Durable means synced before the returned future completes. Thread-safe.
+ * Lifecycle: opened by its factory, {@link #close} waits for pending writes.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    /**
+     * Stores {@code message} (with {@code enqueuedTime} set) once and queues it for every target. Completes after
+     * the synced commit. Fails with {@link StoreFullException} when the disk bound is reached and the overflow
+     * policy is {@code refuse}; with policy {@code dropOldest} the oldest messages are dropped (counted as
+     * {@code overflow}) to make room instead. An empty target list is not stored (counted as {@code no_route}).
+     */
+    CompletableFuture<Void> append(Message message, List<RoutedEndpoint> targets);
+
+    /**
+     * Blocking. Up to {@code limit} entries of one endpoint in delivery order: priority 0 first, then by arrival
+     * within a priority, skipping (and dropping, counted as {@code ttl_expiry}) expired ones.
+     */
+    List<QueuedMessage> peek(String endpointId, int limit);
+
+    /** The entries were delivered: removes them; a message's body goes when its last entry goes. */
+    CompletableFuture<Void> remove(String endpointId, List<Long> entryIds);
+
+    /** New TTL default, disk bound and overflow policy (from {@code $edgeHub} desired); applies to new appends. */
+    void apply(StoreAndForwardSettings settings);
+
+    /** Endpoints with at least one entry (for starting pumps after a restart). */
+    List<String> endpointsWithEntries();
+
+    StoreStats stats();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,45 @@
+package dev.brink.mqtt;
+
+import dev.brink.core.id.IdentityKey;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Durable QoS 1 deliveries to one identity: the hub's C2D messages, the edge hub's module inputs and relayed C2D.
+ * The head asks for {@link #pending} when the client has subscribed to its delivery filter (a device:
+ * {@code devices/{d}/messages/devicebound/#}; a module: {@code devices/{d}/modules/{m}/inputs/#}) and whenever the
+ * backend signals {@link Connections#deliveriesAvailable}; it publishes each delivery it has not yet handed to this
+ * connection, calls {@link #delivering} after the publish and {@link #acknowledged} on its PUBACK. What is not
+ * acknowledged stays pending and is delivered again on the next connection.
+ */
+public interface Deliveries {
+    /** Blocking. Pending deliveries in order, at most a window's worth. */
+    List<Delivery> pending(IdentityKey to);
+
+    /** Non-blocking notice that {@code id} was published (counts deliveries). */
+    void delivering(IdentityKey to, String id);
+
+    /** The client PUBACKed {@code id}. */
+    CompletableFuture<Void> acknowledged(IdentityKey to, String id);
+
+    /** No deliveries at all (a backend without C2D or inputs). */
+    Deliveries NONE = new Deliveries() {
+        @Override
+        public List<Delivery> pending(IdentityKey to) {
+            return List.of();
+        }
+
+        @Override
+        public void delivering(IdentityKey to, String id) {
+        }
+
+        @Override
+        public CompletableFuture<Void> acknowledged(IdentityKey to, String id) {
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+
+    /** One message to publish at QoS 1 on {@code topic} (built by the backend, property bag included). */
+    record Delivery(String id, String topic, byte[] body) {
+    }
+}
