@@ -98,9 +98,11 @@ public final class HubServer implements AutoCloseable {
     /** Lets edge devices manage their own module identities over REST with their device key (issue 4). */
     private dev.brink.hub.security.EdgeDeviceKeys edgeDeviceKeys() {
         HubStore s = store;
-        return deviceId -> s.read(view -> view.registry().find(dev.brink.core.id.IdentityKey.device(deviceId)))
-                .map(d -> new dev.brink.hub.security.EdgeDeviceKeys.Device(d.authType(), d.primaryKey(),
-                        d.secondaryKey(), d.iotEdge(), d.enabled()));
+        // a module's keys with its device's iotEdge/status ($edgeHub reads its device scope with its own token)
+        return key -> s.read(view -> view.registry().find(dev.brink.core.id.IdentityKey.device(key.deviceId()))
+                .flatMap(d -> (key.isModule() ? view.registry().find(key) : java.util.Optional.of(d))
+                        .map(i -> new dev.brink.hub.security.EdgeDeviceKeys.Device(i.authType(), i.primaryKey(),
+                                i.secondaryKey(), d.iotEdge(), d.enabled()))));
     }
 
     private void doStart() {
@@ -122,6 +124,7 @@ public final class HubServer implements AutoCloseable {
         rest = new RestServer(vertx, certificates, new ServiceAuthenticator(policies, config.hubHostName(), clock, edgeDeviceKeys()));
         closeables.push(rest);
         new ServiceApi(registry, twins, query, configurations).mount(rest.router());
+        new dev.brink.hub.rest.DeviceScopeApi(new dev.brink.hub.registry.DeviceScopeService(store)).mount(rest.router());
         // Device endpoint (issue 3): events log, MQTT/TLS listeners, MQTT over WebSocket, direct methods.
         events = SqliteEventLog.open(dataDir.resolve(SqliteEventLog.FILE_NAME));
         closeables.push(events);

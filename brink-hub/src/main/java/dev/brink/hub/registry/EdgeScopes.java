@@ -13,6 +13,11 @@ import java.util.List;
 final class EdgeScopes {
     static final String PREFIX = "ms-azure-iot-edge://";
 
+    /** True if {@code device} is in the scope {@code edgeScope}: it is that edge device or lists it as its parent. */
+    static boolean inScope(Identity device, String edgeScope) {
+        return edgeScope.equals(device.deviceScope()) || device.parentScopes().contains(edgeScope);
+    }
+
     private EdgeScopes() {
     }
 
@@ -50,8 +55,11 @@ final class EdgeScopes {
         if (parentId.equals(deviceId)) {
             throw BrinkException.invalid("device " + deviceId + " cannot be its own parent");
         }
+        // An unknown parent is a bad request body, not a missing resource: the device being written exists or
+        // is being created, so 404 would mislead the caller.
         Identity parent = view.registry().find(IdentityKey.device(parentId))
-                .orElseThrow(() -> RegistryService.deviceNotFound(parentId));
+                .orElseThrow(() -> BrinkException.invalid("parent scope '" + scope + "' names edge device "
+                        + parentId + ", which does not exist"));
         if (!parent.iotEdge() || !scope.equals(parent.deviceScope())) {
             throw BrinkException.invalid("'" + scope + "' is not the scope of edge device " + parentId
                     + (parent.iotEdge() ? " (it is " + parent.deviceScope() + ")" : " (not an edge device)"));

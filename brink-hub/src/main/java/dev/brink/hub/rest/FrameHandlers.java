@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 final class FrameHandlers {
     /** Routing-context key under which the authenticated {@link AccessPolicy} is stored. */
     static final String POLICY_KEY = "brink.policy";
-    /** Routing-context key under which an authenticated edge device's id is stored (no policy then). */
+    /** Routing-context key under which an authenticated edge device's (or system module's) IdentityKey is stored (no policy then). */
     static final String EDGE_DEVICE_KEY = "brink.edgeDevice";
     static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 

@@ -1,6 +1,7 @@
 package dev.brink.hub.security;
 
 import dev.brink.core.error.BrinkException;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.core.sas.SasAudience;
 import dev.brink.core.sas.SasToken;
 import dev.brink.core.sas.SasTokens;
@@ -19,9 +20,14 @@ import java.util.stream.Collectors;
  * {@code skn} whose audience is {@code {hub}/devices/{edgeId}} and which is signed with that edge device's key
  * authenticates the edge device itself ({@link #authenticateEdgeDevice}); the REST frame then lets it manage
  * only its own modules' identities. That is how an edge runtime creates module identities with nothing but
- * its device credentials (reference §3, identityd).
+ * its device credentials (reference §3, identityd). Tokens of the edge device's system modules ({@code
+ * {hub}/devices/{edgeId}/modules/$edgeHub} or {@code $edgeAgent}, signed with that module's key) authenticate
+ * that module; the REST frame lets it read its device scope only.
  */
 public final class ServiceAuthenticator {
+    /** The modules whose own tokens the service API accepts (for reading their edge device's scope). */
+    public static final java.util.Set<String> EDGE_SYSTEM_MODULES = java.util.Set.of("$edgeHub", "$edgeAgent");
+
     private final AccessPolicies policies;
     private final String hubHostName;
     private final Clock clock;
@@ -41,7 +47,8 @@ public final class ServiceAuthenticator {
 
     /**
      * True when {@code authorizationHeader} should go to {@link #authenticateEdgeDevice}: edge-device tokens
-     * are enabled and the token has no {@code skn} and a device audience. Cheap (no I/O).
+     * are enabled and the token has no {@code skn} and a device audience, or the audience of an edge system
+     * module ({@link #EDGE_SYSTEM_MODULES}). Cheap (no I/O).
      */
     public boolean isEdgeDeviceToken(String authorizationHeader) {
         if (edgeDevices == null || authorizationHeader == null || authorizationHeader.isBlank()) {
@@ -50,7 +57,8 @@ public final class ServiceAuthenticator {
         try {
             SasToken token = SasToken.parse(authorizationHeader.trim());
             SasAudience audience = SasAudience.of(token);
-            return token.keyName() == null && audience.deviceId() != null && !audience.isModule();
+            return token.keyName() == null && audience.deviceId() != null
+                    && (!audience.isModule() || EDGE_SYSTEM_MODULES.contains(audience.moduleId()));
         } catch (BrinkException e) {
             return false;
         }
@@ -58,23 +66,29 @@ public final class ServiceAuthenticator {
 
     /**
      * Authenticates a device-scoped token ({@code sr = {hub}/devices/{edgeId}}, no {@code skn}) signed with the
-     * device's own key, and returns the device id. Only enabled SAS edge devices qualify. Blocking.
+     * device's own key, or an edge system module's token ({@code sr = {hub}/devices/{edgeId}/modules/$edgeHub})
+     * signed with that module's key, and returns who signed: the device, or the module. Only enabled SAS edge
+     * devices (and their system modules) qualify. Blocking.
      *
      * @throws BrinkException {@code Unauthorized} naming the failed check
      */
-    public String authenticateEdgeDevice(String authorizationHeader) {
+    public IdentityKey authenticateEdgeDevice(String authorizationHeader) {
         if (edgeDevices == null) {
             throw BrinkException.unauthorized("device tokens are not accepted on the service API");
         }
         SasToken token = SasToken.parse(authorizationHeader.trim());
         SasAudience audience = SasAudience.of(token);
-        if (token.keyName() != null || audience.deviceId() == null || audience.isModule()) {
-            throw BrinkException.unauthorized("expected a device token: sr={hub}/devices/{edgeDeviceId}, no skn");
+        if (token.keyName() != null || audience.deviceId() == null
+                || (audience.isModule() && !EDGE_SYSTEM_MODULES.contains(audience.moduleId()))) {
+            throw BrinkException.unauthorized("expected a device token: sr={hub}/devices/{edgeDeviceId} (or "
+                    + "{hub}/devices/{edgeDeviceId}/modules/$edgeHub|$edgeAgent), no skn");
         }
         requireAudience(token);
         String deviceId = audience.deviceId();
-        EdgeDeviceKeys.Device device = edgeDevices.find(deviceId).orElseThrow(() -> BrinkException.unauthorized(
-                "unknown device " + deviceId));
+        IdentityKey signer = audience.isModule() ? IdentityKey.module(deviceId, audience.moduleId())
+                : IdentityKey.device(deviceId);
+        EdgeDeviceKeys.Device device = edgeDevices.find(signer).orElseThrow(() -> BrinkException.unauthorized(
+                "unknown " + (signer.isModule() ? "module " : "device ") + signer));
         if (!device.iotEdge()) {
             throw BrinkException.unauthorized("device " + deviceId + " is not an edge device: only edge devices "
                     + "may call the service API with their own credentials");
@@ -85,10 +99,11 @@ public final class ServiceAuthenticator {
         if (!"sas".equals(device.authType())
                 || (!SasTokens.signatureMatches(token, device.primaryKey())
                         && !SasTokens.signatureMatches(token, device.secondaryKey()))) {
-            throw BrinkException.unauthorized("the SAS token signature does not match the keys of device " + deviceId);
+            throw BrinkException.unauthorized("the SAS token signature does not match the keys of "
+                    + (signer.isModule() ? "module " : "device ") + signer);
         }
         SasTokens.requireNotExpired(token, clock.instant());
-        return deviceId;
+        return signer;
     }
 
     /**

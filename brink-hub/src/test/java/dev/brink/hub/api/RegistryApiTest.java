@@ -176,8 +176,19 @@ class RegistryApiTest {
 
         HttpResponse<String> unknownParent = hub.send("PUT", "/devices/child2",
                 "{\"parentScopes\":[\"ms-azure-iot-edge://nosuchedge-123\"]}");
-        assertThat(unknownParent.statusCode()).isEqualTo(404);
-        assertThat(errorCode(unknownParent)).isEqualTo(404001);
+        assertThat(unknownParent.statusCode()).isEqualTo(400);
+        assertThat(errorCode(unknownParent)).isEqualTo(400004);
+        assertThat(unknownParent.body()).contains("nosuchedge", "does not exist");
+        HttpResponse<String> twoParents = hub.send("PUT", "/devices/child2",
+                "{\"parentScopes\":[\"" + scope + "\",\"" + scope + "\"]}");
+        assertThat(errorCode(twoParents)).isEqualTo(400004);
+        assertThat(twoParents.body()).contains("at most one parent");
+        // an update may set the parent of an existing device
+        hub.send("PUT", "/devices/later", "{}");
+        HttpResponse<String> adopted = hub.send("PUT", "/devices/later", "{\"parentScopes\":[\"" + scope + "\"]}",
+                "If-Match", "*");
+        assertThat(adopted.statusCode()).as(adopted.body()).isEqualTo(200);
+        assertThat(json(adopted).path("parentScopes").get(0).asText()).isEqualTo(scope);
         HttpResponse<String> badScope = hub.send("PUT", "/devices/child2", "{\"parentScopes\":[\"nonsense\"]}");
         assertThat(errorCode(badScope)).isEqualTo(400004);
         HttpResponse<String> staleScope = hub.send("PUT", "/devices/child2",
