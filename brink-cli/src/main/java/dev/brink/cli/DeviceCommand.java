@@ -3,6 +3,8 @@ package dev.brink.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.client.service.HubServiceClient;
+import dev.brink.client.service.HubServiceException;
+import dev.brink.core.error.BrinkException;
 import dev.brink.core.json.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -20,6 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "device", mixinStandardHelpOptions = true, description = "Manage device identities.")
 final class DeviceCommand implements Runnable {
     enum Status { enabled, disabled }
+
+    static final String SCOPE_PREFIX = "ms-azure-iot-edge://";
 
     @Spec
     CommandSpec spec;
@@ -43,6 +47,8 @@ final class DeviceCommand implements Runnable {
             boolean edge,
             @Option(names = "--status", defaultValue = "enabled", paramLabel = "STATUS",
                     description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).") Status status,
+            @Option(names = "--parent", paramLabel = "EDGE",
+                    description = "The parent edge device: this device becomes a child in its scope.") String parent,
             @ArgGroup(exclusive = false) Keys keys,
             @Mixin HubOptions hub, @Mixin OutputOptions output) {
         ObjectNode device = Json.object().put("deviceId", deviceId).put("status", status.name());
@@ -52,6 +58,9 @@ final class DeviceCommand implements Runnable {
             auth.putObject("symmetricKey").put("primaryKey", keys.primary).put("secondaryKey", keys.secondary);
         }
         HubServiceClient client = hub.connect();
+        if (parent != null) {
+            device.putArray("parentScopes").add(edgeScope(client, parent));
+        }
         JsonNode created = client.createDevice(device);
         print(client, created, output);
         return 0;
@@ -66,9 +75,11 @@ final class DeviceCommand implements Runnable {
             OutputOptions.printJson(out, devices);
             return 0;
         }
-        Table table = Table.of("ID", "STATUS", "EDGE", "CONNECTION", "LAST ACTIVITY");
+        Table table = Table.of("ID", "STATUS", "EDGE", "PARENT", "CONNECTION", "LAST ACTIVITY");
         for (JsonNode d : devices) {
+            String parent = parentId(d);
             table.row(d.path("deviceId").asText(), d.path("status").asText(null), yesNo(isEdge(d)),
+                    parent == null ? "-" : parent,
                     d.path("connectionState").asText(null), Identities.time(d.path("lastActivityTime")));
         }
         table.print(out);
@@ -110,11 +121,44 @@ final class DeviceCommand implements Runnable {
                 new String[] {"Device ID", device.path("deviceId").asText()},
                 new String[] {"Status", device.path("status").asText(null)},
                 new String[] {"Edge", yesNo(isEdge(device))},
+                new String[] {"Parent", parentId(device) == null ? "(none)" : parentId(device)},
                 new String[] {"Connection", device.path("connectionState").asText(null)},
                 new String[] {"Last activity", Identities.time(device.path("lastActivityTime"))},
                 new String[] {"Modules", modules.isEmpty() ? "(none)" : String.join(", ", modules)}));
         rows.addAll(Identities.credentialRows(device));
         Table.details(out, rows.toArray(String[][]::new));
+    }
+
+    /**
+     * The device scope of edge device {@code edgeId}, which a child lists in {@code parentScopes}. Resolved here so
+     * that a wrong name fails with a message about the parent rather than about a scope string.
+     */
+    static String edgeScope(HubServiceClient client, String edgeId) {
+        JsonNode edge;
+        try {
+            edge = client.getDevice(edgeId);
+        } catch (HubServiceException e) {
+            if (e.httpStatus() == 404) {
+                throw new HubServiceException(404, e.hubErrorCode(), "parent edge device " + edgeId + " not found");
+            }
+            throw e;
+        }
+        String scope = edge.path("deviceScope").asText("");
+        if (!isEdge(edge) || scope.isEmpty()) {
+            throw BrinkException.invalid("device " + edgeId + " is not an edge device (create it with --edge); "
+                    + "only edge devices can be parents");
+        }
+        return scope;
+    }
+
+    /** The parent's device id, from {@code parentScopes[0]} = {@code ms-azure-iot-edge://{id}-{generationId}}. */
+    static String parentId(JsonNode device) {
+        String scope = device.path("parentScopes").path(0).asText("");
+        int dash = scope.lastIndexOf('-');
+        if (!scope.startsWith(SCOPE_PREFIX) || dash <= SCOPE_PREFIX.length()) {
+            return scope.isEmpty() ? null : scope;
+        }
+        return scope.substring(SCOPE_PREFIX.length(), dash);
     }
 
     static boolean isEdge(JsonNode device) {

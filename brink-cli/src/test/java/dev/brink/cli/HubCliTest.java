@@ -59,8 +59,8 @@ class HubCliTest {
 
         Cli.Result list = ok("hub", "device", "list");
         assertThat(list.out().lines().findFirst()).hasValueSatisfying(
-                header -> assertThat(header).matches("ID\\s+STATUS\\s+EDGE\\s+CONNECTION\\s+LAST ACTIVITY"));
-        assertThat(list.out()).containsPattern("(?m)^human-1\\s+enabled\\s+no\\s+Disconnected\\s+never$");
+                header -> assertThat(header).matches("ID\\s+STATUS\\s+EDGE\\s+PARENT\\s+CONNECTION\\s+LAST ACTIVITY"));
+        assertThat(list.out()).containsPattern("(?m)^human-1\\s+enabled\\s+no\\s+-\\s+Disconnected\\s+never$");
 
         assertThat(ok("hub", "device", "show", "human-1").out()).containsPattern("Connection:\\s+Disconnected")
                 .containsPattern("Modules:\\s+\\(none\\)");
@@ -100,6 +100,26 @@ class HubCliTest {
         json("hub", "module", "list", "edge-1").forEach(m -> modules.add(m.path("moduleId").asText()));
         assertThat(modules).containsExactlyInAnyOrder("$edgeAgent", "$edgeHub");
         assertThat(ok("hub", "device", "list").out()).containsPattern("(?m)^edge-1\\s+enabled\\s+yes\\s");
+    }
+
+    @Test
+    void childDeviceCreatedWithParentIsInTheEdgeScope() {
+        JsonNode edge = json("hub", "device", "create", "parent-edge", "--edge");
+        Cli.Result child = ok("hub", "device", "create", "child-1", "--parent", "parent-edge");
+        assertThat(child.out()).containsPattern("Parent:\\s+parent-edge");
+        JsonNode shown = json("hub", "device", "show", "child-1");
+        assertThat(shown.path("parentScopes").get(0).asText()).isEqualTo(edge.path("deviceScope").asText());
+        assertThat(ok("hub", "device", "list").out()).containsPattern("(?m)^child-1\\s+enabled\\s+no\\s+parent-edge\\s");
+        assertThat(ok("hub", "device", "show", "parent-edge").out()).containsPattern("Parent:\\s+\\(none\\)");
+
+        Cli.Result unknown = brink("hub", "device", "create", "child-2", "--parent", "no-such-edge");
+        assertThat(unknown.exitCode()).isEqualTo(BrinkMain.EXIT_HUB_ERROR);
+        assertThat(unknown.err()).contains("parent edge device no-such-edge not found");
+        ok("hub", "device", "create", "plain-leaf");
+        Cli.Result notEdge = brink("hub", "device", "create", "child-3", "--parent", "plain-leaf");
+        assertThat(notEdge.exitCode()).isEqualTo(BrinkMain.EXIT_HUB_ERROR);
+        assertThat(notEdge.err()).contains("not an edge device");
+        assertThat(brink("hub", "device", "show", "child-3").exitCode()).isEqualTo(BrinkMain.EXIT_HUB_ERROR);
     }
 
     @Test
