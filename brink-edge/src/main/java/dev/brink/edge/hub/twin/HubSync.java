@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,7 +210,7 @@ final class HubSync {
         }
     }
 
-    private static CachedTwin update(TwinRows rows, IdentityKey who, java.util.function.UnaryOperator<CachedTwin> f) {
+    private static CachedTwin update(TwinRows rows, IdentityKey who, UnaryOperator<CachedTwin> f) {
         CachedTwin row = rows.find(who);
         if (row == null || row.inflight() == null) {
             return row;
