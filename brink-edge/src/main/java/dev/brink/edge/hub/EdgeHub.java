@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -126,12 +127,17 @@ public final class EdgeHub implements AutoCloseable {
     private void linkChanged(boolean up) {
         metrics.linkChanged(up);
         LOG.info("edge hub: upstream link {}", up ? "up" : "down");
-        if (up) {
+        if (!up) {
+            return;
+        }
+        try {
             tasks.execute(() -> {
                 parts.twins().linkRestored();
                 parts.pumps().linkRestored();
                 configuration.reload();
             });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("edge hub stopping: link restore ignored");
         }
     }
 
