@@ -155,8 +155,8 @@ public final class EdgeRuntime implements AutoCloseable {
         IssuedCert cert = ca.issueEdgeHubCertificate(hubConfig.host(), config.gatewayHostName(),
                 EdgeCa.EDGE_HUB_CERT_VALIDITY);
         EdgeHubSettings settings = new EdgeHubSettings(deviceId, hubName, dir, hubConfig, new PemKeyCertOptions()
-                .setCertValue(Buffer.buffer(cert.certificateChainPem())).setKeyValue(Buffer.buffer(cert.privateKeyPem())),
-                clock);
+                .setCertValue(Buffer.buffer(cert.certificateChainPem()))
+                .setKeyValue(Buffer.buffer(cert.privateKeyPem())), clock);
         DesiredSink desiredSink = new DesiredSink(deviceId);
         EdgeHubParts parts = null;
         // ================================ TODO(integrator): the edge hub's parts ================================

@@ -26,7 +26,7 @@ final class ClientTable {
     record ClientStatus(boolean connected, Instant lastConnected, Instant lastDisconnected) {
     }
 
-    /** A drained patch {@code {"clients":{..}}} and the clients it covers (to mark dirty again if it is not written). */
+    /** A drained patch {@code {"clients":{..}}} and the clients it covers (marked dirty again if not written). */
     record Drained(ObjectNode patch, Set<IdentityKey> clients) {
     }
 

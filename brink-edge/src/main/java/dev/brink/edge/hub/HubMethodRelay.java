@@ -39,7 +39,8 @@ final class HubMethodRelay implements Upstream.MethodRelay {
             return clients.invokeMethod(target, methodName, payload, Duration.ZERO, RESPONSE_TIMEOUT);
         }
         if (REFRESH_SCOPE.equalsIgnoreCase(methodName)) {
-            return CompletableFuture.runAsync(identities::refresh, blocking).thenApply(v -> new MethodResult(200, null));
+            return CompletableFuture.runAsync(identities::refresh, blocking)
+                    .thenApply(v -> new MethodResult(200, null));
         }
         return CompletableFuture.completedFuture(new MethodResult(400, Json.object().put("message",
                 "unknown method " + methodName + " of $edgeHub; supported: " + REFRESH_SCOPE)));

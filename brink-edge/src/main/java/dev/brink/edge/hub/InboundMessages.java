@@ -7,7 +7,7 @@ import dev.brink.core.route.MessageSource;
 import dev.brink.mqtt.InboundMessage;
 import java.time.Clock;
 
-/** From the protocol head's {@link InboundMessage} to the edge hub's {@link Message}, and its route source. */
+/** From the protocol head's {@link InboundMessage} to the edge hub's {@link Message}, and its source. */
 final class InboundMessages {
     private InboundMessages() {
     }

@@ -95,7 +95,8 @@ final class ModuleMethodsApi {
         Throwable failure = ctx.failure();
         if (failure == null) {
             failure = ctx.statusCode() == 413
-                    ? new BrinkException(ErrorCode.MessageTooLarge, "the request body exceeds " + MAX_BODY_BYTES + " bytes")
+                    ? new BrinkException(ErrorCode.MessageTooLarge,
+                            "the request body exceeds " + MAX_BODY_BYTES + " bytes")
                     : BrinkException.invalid("bad request (" + ctx.statusCode() + ")");
         }
         HttpErrors.send(ctx, failure);
