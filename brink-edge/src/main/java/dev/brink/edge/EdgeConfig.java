@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.sas.ConnectionString;
 import dev.brink.edge.agent.RestartPolicyManager;
+import dev.brink.edge.hub.EdgeHubConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,14 +27,17 @@ import java.util.TreeSet;
  * @param hubCaFile        the hub's CA certificate (PEM) to trust, or null for the JVM's trust store
  * @param runtimeType      {@code process} (default) or {@code docker}
  * @param dockerUri        the engine API, default {@code unix:///var/run/docker.sock}
- * @param gatewayHostName  IOTEDGE_GATEWAYHOSTNAME for modules, or null (no edge hub yet)
+ * @param gatewayHostName  the name modules and child devices dial to reach the edge hub (its certificate names
+ *                         it); null = the edge hub's host. With the edge hub disabled: an external gateway's name
+ *                         for IOTEDGE_GATEWAYHOSTNAME, or null (modules talk to the hub)
  * @param workloadTcpPort  optional loopback development listener of the workload API, or null
  * @param managementSocket the management API socket, default {@code <data_dir>/mgmt.sock}
+ * @param edgeHub          {@code [edge_hub]}: the local endpoint for modules and child devices
  */
 public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPort, int hubMqttPort, Path hubCaFile,
                          Path dataDir, String runtimeType, URI dockerUri, String gatewayHostName,
                          Integer workloadTcpPort, Path managementSocket, Duration restartBaseDelay,
-                         Duration restartMaxDelay, String logLevel) {
+                         Duration restartMaxDelay, String logLevel, EdgeHubConfig edgeHub) {
 
     /** The Brink hub's default HTTPS port, so a hub and an edge started with defaults on one machine work. */
     public static final int DEFAULT_HTTPS_PORT = 8443;
@@ -62,21 +66,40 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
         restartBaseDelay = restartBaseDelay == null ? RestartPolicyManager.DEFAULT_BASE : restartBaseDelay;
         restartMaxDelay = restartMaxDelay == null ? RestartPolicyManager.DEFAULT_MAX : restartMaxDelay;
         logLevel = logLevel == null ? "info" : logLevel;
+        edgeHub = edgeHub == null ? EdgeHubConfig.DEFAULTS : edgeHub;
+        if (edgeHub.enabled()) {
+            edgeHub.gatewayHostName(gatewayHostName); // a wildcard host needs a name to dial: refuse at start
+        }
+    }
+
+    /**
+     * {@code IOTEDGE_GATEWAYHOSTNAME} for modules: with the edge hub enabled always set — the configured
+     * {@code gateway_host_name}, else the edge hub's host (127.0.0.2 by default); with it disabled, the configured
+     * name or null (modules connect to the hub itself).
+     */
+    public String modulesGatewayHostName() {
+        return edgeHub.enabled() ? edgeHub.gatewayHostName(gatewayHostName) : gatewayHostName;
+    }
+
+    /** The edge hub's files: messages.db, twins.db, identities.db, sessions.db. */
+    public Path edgeHubDataDir() {
+        return dataDir.toAbsolutePath().resolve("edgehub");
     }
 
     /** A quick-start config: everything default except what the command line gives. */
     public static EdgeConfig of(String connectionString, Path hubCaFile, Path dataDir, String runtimeType) {
         return new EdgeConfig(connectionString, null, 0, 0, hubCaFile, dataDir, runtimeType, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** The keys {@link #load} knows, per table ("" = top level); anything else is refused, naming the key. */
     static final Map<String, Set<String>> KEYS = Map.of(
-            "", Set.of("connection_string", "data_dir", "log_level", "hub", "runtime", "listen", "restart"),
+            "", Set.of("connection_string", "data_dir", "log_level", "hub", "runtime", "listen", "restart", "edge_hub"),
             "hub", Set.of("host", "https_port", "mqtt_port", "ca_file"),
             "runtime", Set.of("type", "docker_uri"),
             "listen", Set.of("gateway_host_name", "workload_tcp_port", "management_socket"),
-            "restart", Set.of("base_delay", "max_delay"));
+            "restart", Set.of("base_delay", "max_delay"),
+            "edge_hub", Set.of("enabled", "host", "mqtt_port", "https_port", "metrics_enabled", "metrics_port"));
 
     /**
      * Reads {@code edge.toml}. Unknown keys (a typo would otherwise silently mean "default") and values of the
@@ -95,6 +118,7 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
         JsonNode runtime = root.path("runtime");
         JsonNode listen = root.path("listen");
         JsonNode restart = root.path("restart");
+        JsonNode edgeHub = root.path("edge_hub");
         String dockerUri = text(runtime, "runtime.docker_uri");
         return new EdgeConfig(text(root, "connection_string"), text(hub, "hub.host"), port(hub, "hub.https_port", 1),
                 port(hub, "hub.mqtt_port", 1), path(base, text(hub, "hub.ca_file")),
@@ -102,7 +126,29 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
                 text(listen, "listen.gateway_host_name"),
                 listen.hasNonNull("workload_tcp_port") ? port(listen, "listen.workload_tcp_port", 0) : null,
                 path(base, text(listen, "listen.management_socket")), duration(restart, "base_delay"),
-                duration(restart, "max_delay"), text(root, "log_level"));
+                duration(restart, "max_delay"), text(root, "log_level"), edgeHub(edgeHub));
+    }
+
+    /** {@code [edge_hub]}; absent keys take the defaults, port 0 is allowed (ephemeral). */
+    private static EdgeHubConfig edgeHub(JsonNode t) {
+        return new EdgeHubConfig(bool(t, "edge_hub.enabled"), text(t, "edge_hub.host"),
+                optionalPort(t, "edge_hub.mqtt_port"), optionalPort(t, "edge_hub.https_port"),
+                bool(t, "edge_hub.metrics_enabled"), optionalPort(t, "edge_hub.metrics_port"));
+    }
+
+    private static Integer optionalPort(JsonNode node, String key) {
+        return node.hasNonNull(key.substring(key.indexOf('.') + 1)) ? port(node, key, 0) : null;
+    }
+
+    private static Boolean bool(JsonNode node, String key) {
+        JsonNode v = node.get(key.substring(key.indexOf('.') + 1));
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw BrinkException.invalid(key + " must be true or false, not " + v);
+        }
+        return v.booleanValue();
     }
 
     private static void requireKnownKeys(JsonNode root, Path file) {
@@ -224,6 +270,6 @@ public record EdgeConfig(String connectionString, String hubHost, int hubHttpsPo
     @Override
     public String toString() {
         return "EdgeConfig[hub=" + hubHost + ", https=" + hubHttpsPort + ", mqtt=" + hubMqttPort + ", data=" + dataDir
-                + ", runtime=" + runtimeType + ", connectionString=<redacted>]";
+                + ", runtime=" + runtimeType + ", edgeHub=" + edgeHub + ", connectionString=<redacted>]";
     }
 }

@@ -13,6 +13,11 @@ import dev.brink.edge.agent.ModuleEnvironment;
 import dev.brink.edge.agent.ModuleIdentities;
 import dev.brink.edge.agent.RestartPolicyManager;
 import dev.brink.edge.agent.WorkloadSockets;
+import dev.brink.edge.hub.DesiredSink;
+import dev.brink.edge.hub.EdgeHub;
+import dev.brink.edge.hub.EdgeHubConfig;
+import dev.brink.edge.hub.EdgeHubParts;
+import dev.brink.edge.hub.EdgeHubSettings;
 import dev.brink.edge.management.EdgeChecks;
 import dev.brink.edge.management.ManagementApi;
 import dev.brink.edge.runtime.ModuleRuntime;
@@ -20,8 +25,11 @@ import dev.brink.edge.runtime.docker.DockerModuleRuntime;
 import dev.brink.edge.runtime.process.ProcessModuleRuntime;
 import dev.brink.edge.store.EdgeStore;
 import dev.brink.edge.workload.EdgeCa;
+import dev.brink.edge.workload.IssuedCert;
 import dev.brink.edge.workload.WorkloadApi;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +40,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge runtime's composition root: one JVM holding the local store, the module runtime, the edge CA and
- * workload API, module identities, the agent and its hub link. Everything is constructed here, in order,
- * and closed in reverse.
+ * The edge runtime's composition root: one JVM holding the local store, the edge CA and workload API, module
+ * identities, the edge hub, the module runtime, the agent and its hub link. Everything is constructed here, in
+ * order, and closed in reverse.
+ *
+ * <p>Why this order: the edge hub starts after the agent's store and the workload API and before the module
+ * runtime, so it is closed <em>after</em> the module runtime has stopped the modules. Modules get their grace
+ * period (SIGTERM, then kill) to flush: their last messages still reach a running edge hub, which stores them
+ * durably before the PUBACK, and their tokens can still be signed. Only then does the edge hub stop listening
+ * and close its stores.
  */
 public final class EdgeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRuntime.class);
@@ -44,6 +58,7 @@ public final class EdgeRuntime implements AutoCloseable {
     private EdgeAgent agent;
     private WorkloadApi workload;
     private ManagementApi management;
+    private EdgeHub edgeHub;
 
     private EdgeRuntime(EdgeConfig config) {
         this.config = config;
@@ -70,10 +85,6 @@ public final class EdgeRuntime implements AutoCloseable {
         String hubCaPem = config.hubCaFile() == null ? null : read(config.hubCaFile());
         EdgeStore store = EdgeStore.open(data.resolve(EdgeStore.FILE_NAME));
         closeables.push(store);
-        ModuleRuntime moduleRuntime = config.runtimeType().equals("docker")
-                ? new DockerModuleRuntime(config.dockerUri(), deviceId)
-                : new ProcessModuleRuntime(data.resolve("runtime"), clock);
-        closeables.push(moduleRuntime);
         Vertx vertx = Vertx.vertx();
         closeables.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
         EdgeCa ca = EdgeCa.loadOrCreate(data.resolve("ca"), deviceId);
@@ -86,6 +97,19 @@ public final class EdgeRuntime implements AutoCloseable {
         ModuleIdentities identities = new ModuleIdentities(hubRest, store, deviceKey);
         workload = new WorkloadApi(vertx, data.resolve("sockets"), ca, identities, config.workloadTcpPort());
         closeables.push(workload);
+        ClientOptions.Builder options = ClientOptions.builder().port(config.hubMqttPort());
+        if (hubCaPem != null) {
+            options.trustedCaPem(hubCaPem);
+        }
+        ClientOptions hubOptions = options.build();
+        edgeHub = startEdgeHub(vertx, ca, hubName, deviceId, deviceKey, hubOptions, clock);
+        if (edgeHub != null) {
+            closeables.push(edgeHub);
+        }
+        ModuleRuntime moduleRuntime = config.runtimeType().equals("docker")
+                ? new DockerModuleRuntime(config.dockerUri(), deviceId)
+                : new ProcessModuleRuntime(data.resolve("runtime"), clock);
+        closeables.push(moduleRuntime);
         WorkloadSockets sockets = new WorkloadSockets() {
             @Override
             public Path open(String moduleName) {
@@ -99,23 +123,69 @@ public final class EdgeRuntime implements AutoCloseable {
         };
         RestartPolicyManager restarts = new RestartPolicyManager(clock, config.restartBaseDelay(),
                 config.restartMaxDelay(), RestartPolicyManager.DEFAULT_HEALTHY_AFTER);
-        ModuleEnvironment environment = new ModuleEnvironment(deviceId, cs.hostName(), config.gatewayHostName(),
+        ModuleEnvironment environment = new ModuleEnvironment(deviceId, cs.hostName(), config.modulesGatewayHostName(),
                 config.logLevel(), config.runtimeType().equals("docker"));
         agent = new EdgeAgent(new InstanceOperations(moduleRuntime, identities, sockets, store, restarts, environment,
                 clock), restarts, store, clock);
         closeables.push(agent);
         agent.start();
-        ClientOptions.Builder options = ClientOptions.builder().port(config.hubMqttPort());
-        if (hubCaPem != null) {
-            options.trustedCaPem(hubCaPem);
-        }
-        HubLink link = new HubLink(hubName, deviceId, deviceKey, options.build(), agent, new AgentMethods(agent));
+        HubLink link = new HubLink(hubName, deviceId, deviceKey, hubOptions, agent, new AgentMethods(agent));
         closeables.push(link);
         link.start();
         management = new ManagementApi(vertx, config.managementSocket(), agent, moduleRuntime,
                 new EdgeChecks(config, clock, moduleRuntime), clock);
         closeables.push(management);
         LOG.info("edge runtime for device {} started ({}; data {})", deviceId, config.runtimeType(), data);
+    }
+
+    /**
+     * The edge hub (issue 5), or null when {@code [edge_hub] enabled = false} or its parts are not wired in yet.
+     * Its TLS certificate is issued by the edge CA at every start (SANs: host, localhost, 127.0.0.1, gateway name).
+     */
+    private EdgeHub startEdgeHub(Vertx vertx, EdgeCa ca, String hubName, String deviceId, String deviceKey,
+            ClientOptions hubOptions, Clock clock) {
+        EdgeHubConfig hubConfig = config.edgeHub();
+        if (!hubConfig.enabled()) {
+            LOG.info("edge hub disabled ([edge_hub] enabled = false): modules connect to {}",
+                    config.modulesGatewayHostName() == null ? "the hub" : config.modulesGatewayHostName());
+            return null;
+        }
+        Path dir = config.edgeHubDataDir();
+        createDirectories(dir);
+        IssuedCert cert = ca.issueEdgeHubCertificate(hubConfig.host(), config.gatewayHostName(),
+                EdgeCa.EDGE_HUB_CERT_VALIDITY);
+        EdgeHubSettings settings = new EdgeHubSettings(deviceId, hubName, dir, hubConfig, new PemKeyCertOptions()
+                .setCertValue(Buffer.buffer(cert.certificateChainPem()))
+                .setKeyValue(Buffer.buffer(cert.privateKeyPem())), clock);
+        DesiredSink desiredSink = new DesiredSink(deviceId);
+        EdgeHubParts parts = null;
+        // ================================ TODO(integrator): the edge hub's parts ================================
+        // Fill in after merging the store/delivery (B), upstream (C), scope (D) and twins (E) branches; the edge hub
+        // owns the parts once EdgeHub.start is called (it closes them, also when its start fails), but a part that
+        // fails to open here must close the ones opened before it.
+        //
+        //   MessageStore store = SqliteMessageStore.open(dir.resolve("messages.db"),
+        //           StoreAndForwardSettings.DEFAULTS, clock);            // $edgeHub desired replaces the settings
+        //   IdentityCache scope = ScopeIdentityCache.open(dir.resolve("identities.db"),
+        //           new ScopeClient(/* D's constructor: the hub's HTTPS authority config.hubHttpsAuthority(), hubName,
+        //                              deviceId, deviceKey, the hub CA (hubCaPem), clock */), clock);
+        //   Upstream upstream = HubUpstream.start(new UpstreamSettings(hubName, deviceId, deviceKey, hubOptions),
+        //           scope::primaryKey);                                   // child devices sign with their own keys
+        //   TwinCache twins = DurableTwinCache.open(dir.resolve("twins.db"), upstream, desiredSink, clock);
+        //   Pumps pumps = new EndpointPumps(/* B's constructor, e.g. store, clock */);
+        //   Deliveries inputs = new ModuleInputDeliveries(deviceId, store);
+        //   parts = new EdgeHubParts(store, pumps, inputs, upstream, scope, twins, new MessageRouter(), desiredSink);
+        // =========================================================================================================
+        if (parts == null) {
+            LOG.warn("edge hub: its parts are not wired into this build (EdgeRuntime TODO); not started");
+            return null;
+        }
+        return EdgeHub.start(vertx, settings, parts);
+    }
+
+    /** The running edge hub, or null (disabled, or not wired in yet). */
+    public EdgeHub edgeHub() {
+        return edgeHub;
     }
 
     public EdgeAgent agent() {
@@ -135,7 +205,10 @@ public final class EdgeRuntime implements AutoCloseable {
         return config;
     }
 
-    /** Stops the hub link, the agent, the workload API and the modules, in reverse order of creation. */
+    /**
+     * Stops the management API, the hub link, the agent, the modules (with their grace period), the edge hub and
+     * the workload API, in reverse order of creation.
+     */
     @Override
     public synchronized void close() {
         while (!closeables.isEmpty()) {

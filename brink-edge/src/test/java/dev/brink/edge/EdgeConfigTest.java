@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.brink.core.error.BrinkException;
+import dev.brink.edge.hub.EdgeHubConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -40,7 +41,17 @@ class EdgeConfigTest {
                 [restart]
                 base_delay = "250ms"
                 max_delay = "2m"
+                [edge_hub]
+                enabled = true
+                host = "0.0.0.0"
+                mqtt_port = 18883
+                https_port = 0
+                metrics_enabled = false
+                metrics_port = 19600
                 """);
+        assertThat(c.edgeHub()).isEqualTo(new EdgeHubConfig(true, "0.0.0.0", 18883, 0, false, 19600));
+        assertThat(c.modulesGatewayHostName()).isEqualTo("edge1.local"); // a wildcard is not dialable
+        assertThat(c.edgeHubDataDir()).isEqualTo(dir.resolve("data").toAbsolutePath().resolve("edgehub"));
         assertThat(c.parsedConnectionString().deviceId()).isEqualTo("edge1");
         assertThat(c.dataDir()).isEqualTo(dir.resolve("data").toAbsolutePath());
         assertThat(c.logLevel()).isEqualTo("debug");
@@ -75,6 +86,8 @@ class EdgeConfigTest {
         assertThat(c.restartBaseDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.restartMaxDelay()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.logLevel()).isEqualTo("info");
+        assertThat(c.edgeHub()).isEqualTo(new EdgeHubConfig(true, "127.0.0.2", 8883, 8443, true, 9600));
+        assertThat(c.modulesGatewayHostName()).isEqualTo("127.0.0.2");
         // the MQTT port may ride on HostName; the management socket follows the data dir
         EdgeConfig withPort = load("connection_string = \"HostName=h:1883;DeviceId=e;SharedAccessKey=a2V5\"\n"
                 + "data_dir = \"d\"\n");
@@ -91,6 +104,20 @@ class EdgeConfigTest {
                     + "\nmax_delay = \"2h\"\n");
             assertThat(config.restartBaseDelay()).as(c[0]).isEqualTo(Duration.parse(c[1]));
         }
+    }
+
+    @Test
+    void gatewayHostNameForModules() throws IOException {
+        // the edge hub enabled: a configured gateway name wins (the name clients dial), else the edge hub's host
+        assertThat(load(base() + "[listen]\ngateway_host_name = \"edge1.local\"\n").modulesGatewayHostName())
+                .isEqualTo("edge1.local");
+        assertThat(load(base() + "[edge_hub]\nhost = \"127.0.0.3\"\n").modulesGatewayHostName())
+                .isEqualTo("127.0.0.3");
+        // disabled: only an external gateway, if one is configured; else modules talk to the hub
+        assertThat(load(base() + "[edge_hub]\nenabled = false\n").modulesGatewayHostName()).isNull();
+        assertThat(load(base() + "[edge_hub]\nenabled = false\n[listen]\ngateway_host_name = \"gw\"\n")
+                .modulesGatewayHostName()).isEqualTo("gw");
+        assertThat(EdgeConfig.of(CS, null, null, null).modulesGatewayHostName()).isEqualTo("127.0.0.2");
     }
 
     @Test
@@ -112,6 +139,13 @@ class EdgeConfigTest {
         assertError(base() + "hub = \"h\"\n", "hub must be a table");
         assertError(base() + "log_level = [1]\n", "log_level must be a string");
         assertError(base() + "[hub\n", "cannot read the edge config");
+        assertError(base() + "[edge_hub]\nmqtt-port = 1\n", "unknown key edge_hub.mqtt-port");
+        assertError(base() + "[edge_hub]\nenabled = \"yes\"\n", "edge_hub.enabled must be true or false");
+        assertError(base() + "[edge_hub]\nhttps_port = 65536\n", "edge_hub.https_port must be a port number (0-65535)");
+        assertError(base() + "[edge_hub]\nmetrics_port = -1\n", "edge_hub.metrics_port must be a port number");
+        assertError(base() + "[edge_hub]\nhost = 127\n", "edge_hub.host must be a string");
+        assertError(base() + "edge_hub = 1\n", "edge_hub must be a table");
+        assertError(base() + "[edge_hub]\nhost = \"0.0.0.0\"\n", "set listen.gateway_host_name");
     }
 
     @Test

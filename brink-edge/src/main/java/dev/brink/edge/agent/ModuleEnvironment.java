@@ -11,7 +11,10 @@ import java.util.Map;
  * unless the manifest sets it.
  *
  * @param iotHubHostName   the hub's HostName as in the device connection string (may carry {@code :port})
- * @param gatewayHostName  the edge hub's host name, or null while none is configured
+ * @param gatewayHostName  {@code IOTEDGE_GATEWAYHOSTNAME}: where modules reach the edge hub — always set while the
+ *                         edge hub is enabled ({@code [listen] gateway_host_name}, else {@code [edge_hub] host},
+ *                         127.0.0.2 by default; see {@code EdgeConfig#modulesGatewayHostName}); null only when the
+ *                         edge hub is disabled and no external gateway is configured (modules then use the hub)
  * @param dockerRuntime    true when the workload socket is mounted into a container at its well-known path
  */
 public record ModuleEnvironment(String deviceId, String iotHubHostName, String gatewayHostName, String logLevel,

@@ -115,6 +115,38 @@ public final class EdgeCa {
         return out.toString();
     }
 
+    /** How long the edge hub's server certificate is valid; a new one is issued at every start. */
+    public static final Duration EDGE_HUB_CERT_VALIDITY = Duration.ofDays(90);
+
+    /**
+     * The edge hub's TLS server certificate: subject CN = the name clients dial ({@code gatewayHostName}, else
+     * {@code host}), SANs for the listening host (127.0.0.2 by default), {@code localhost}, {@code 127.0.0.1} and
+     * the gateway host name — so a module that was given any of these names verifies the host name. A wildcard
+     * listening host (0.0.0.0, ::) is not a name anyone dials and is left out.
+     */
+    public IssuedCert issueEdgeHubCertificate(String host, String gatewayHostName, Duration validity) {
+        EdgeHubNames names = edgeHubNames(host, gatewayHostName);
+        return issueServerCertificate(names.commonName(), names.dnsNames(), names.ips(), validity);
+    }
+
+    /** The subject and SANs of the edge hub's certificate; see {@link #issueEdgeHubCertificate}. */
+    public record EdgeHubNames(String commonName, List<String> dnsNames, List<String> ips) {
+    }
+
+    static EdgeHubNames edgeHubNames(String host, String gatewayHostName) {
+        Set<String> dns = new LinkedHashSet<>();
+        Set<String> ips = new LinkedHashSet<>();
+        boolean wildcard = host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        for (String name : new String[] {wildcard ? null : host, "localhost", "127.0.0.1", gatewayHostName}) {
+            if (name != null && !name.isBlank()) {
+                (SubjectAltNames.isIpAddress(name) ? ips : dns).add(name.trim());
+            }
+        }
+        String cn = gatewayHostName != null && !gatewayHostName.isBlank() ? gatewayHostName.trim()
+                : wildcard ? "localhost" : host;
+        return new EdgeHubNames(cn, List.copyOf(dns), List.copyOf(ips));
+    }
+
     /**
      * Issues a TLS server certificate signed by the edge CA with a fresh RSA-2048 key.
      *

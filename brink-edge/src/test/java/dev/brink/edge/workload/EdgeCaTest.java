@@ -126,6 +126,27 @@ class EdgeCaTest {
     }
 
     @Test
+    void theEdgeHubCertificateNamesEveryAddressClientsDial() throws Exception {
+        EdgeCa ca = EdgeCa.loadOrCreate(dir, "edge1");
+
+        IssuedCert issued = ca.issueEdgeHubCertificate("127.0.0.2", "edge1.local", EdgeCa.EDGE_HUB_CERT_VALIDITY);
+
+        X509Certificate leaf = Pem.readCertificates(issued.certificateChainPem()).get(0);
+        assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=edge1.local");
+        assertThat(leaf.getSubjectAlternativeNames()).containsExactlyInAnyOrder(List.of(2, "edge1.local"),
+                List.of(2, "localhost"), List.of(7, "127.0.0.2"), List.of(7, "127.0.0.1"));
+        assertThat(chainsTo(issued, ca.certificate())).isTrue();
+
+        // no gateway name: the host is the subject; a wildcard listening address is never a SAN
+        assertThat(EdgeCa.edgeHubNames("127.0.0.2", null)).isEqualTo(new EdgeCa.EdgeHubNames("127.0.0.2",
+                List.of("localhost"), List.of("127.0.0.2", "127.0.0.1")));
+        assertThat(EdgeCa.edgeHubNames("0.0.0.0", "192.168.1.20")).isEqualTo(new EdgeCa.EdgeHubNames("192.168.1.20",
+                List.of("localhost"), List.of("127.0.0.1", "192.168.1.20")));
+        assertThat(EdgeCa.edgeHubNames("edge1.lan", "edge1.lan")).isEqualTo(new EdgeCa.EdgeHubNames("edge1.lan",
+                List.of("edge1.lan", "localhost"), List.of("127.0.0.1")));
+    }
+
+    @Test
     void anIpCommonNameBecomesAnIpSanAndValidityStopsAtTheCaExpiry() throws Exception {
         EdgeCa ca = EdgeCa.loadOrCreate(dir, "edge1");
 
