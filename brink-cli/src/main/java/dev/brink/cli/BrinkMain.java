@@ -20,7 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "brink", mixinStandardHelpOptions = true, versionProvider = BrinkMain.Version.class,
         description = "Brink: a self-hosted IoT edge platform (hub, edge runtime, tools).",
-        subcommands = {HubCommand.class, EdgeCommand.class, DeviceToolsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {HubCommand.class, EdgeCommand.class, DeviceToolsCommand.class, ModuleToolsCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BrinkMain implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_HUB_ERROR = 1;
