@@ -1,5 +1,6 @@
 package dev.brink.cli;
 
+import dev.brink.cli.demo.DemoCommand;
 import dev.brink.client.service.HubServiceException;
 import dev.brink.core.error.BrinkException;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "brink", mixinStandardHelpOptions = true, versionProvider = BrinkMain.Version.class,
         description = "Brink: a self-hosted IoT edge platform (hub, edge runtime, tools).",
         subcommands = {HubCommand.class, EdgeCommand.class, DeviceToolsCommand.class, ModuleToolsCommand.class,
-            CommandLine.HelpCommand.class})
+            DemoCommand.class, CommandLine.HelpCommand.class})
 public final class BrinkMain implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_HUB_ERROR = 1;
