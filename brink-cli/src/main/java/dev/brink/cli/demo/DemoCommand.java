@@ -94,8 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         servers.stopAll();
         noter.shutdownNow();
         List<ProcessHandle> left = servers.leftovers();
-        String processes = servers.processCount() + " processes (hub, edge runtime, modules)";
-        checks.add(left.isEmpty() ? Check.pass("clean stop", processes + " started, none left running")
+        checks.add(left.isEmpty() ? Check.pass("clean stop", servers.processSummary() + " started, none left running")
                 : Check.fail("clean stop", "still running: " + left.stream().map(p -> Long.toString(p.pid())).toList()));
         removeHook(hook);
 

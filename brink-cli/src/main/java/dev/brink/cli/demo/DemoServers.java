@@ -142,11 +142,19 @@ final class DemoServers {
     /** Edge first (its modules get their grace period, their last messages reach the edge hub), then the hub. */
     void stopAll() {
         if (edge != null && edge.isAlive()) {
-            edge.stop(Duration.ofSeconds(45));
+            long t0 = System.nanoTime();
+            boolean clean = edge.stop(Duration.ofSeconds(45));
+            console.line("edge runtime " + (clean ? "stopped" : "killed") + " in " + since(t0) + " s (its modules with it)");
         }
         if (hub != null && hub.isAlive()) {
-            hub.stop(Duration.ofSeconds(20));
+            long t0 = System.nanoTime();
+            boolean clean = hub.stop(Duration.ofSeconds(20));
+            console.line("hub " + (clean ? "stopped" : "killed") + " in " + since(t0) + " s");
         }
+    }
+
+    private static String since(long t0) {
+        return DemoTour.secs(Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Emergency stop from a shutdown hook: no waiting, no ordering. */
@@ -159,9 +167,13 @@ final class DemoServers {
         return children.stream().flatMap(c -> c.leftovers().stream()).toList();
     }
 
-    /** How many processes the demo started or saw below its children (hubs, edge, modules). */
-    int processCount() {
-        return children.stream().mapToInt(ChildProcess::seenCount).sum();
+    /** What the demo started, e.g. "2 hub runs, 1 edge runtime, 2 modules" (modules: what was seen below the edge). */
+    String processSummary() {
+        long hubs = children.stream().filter(c -> c.name().equals("hub")).count();
+        long edges = children.size() - hubs;
+        long modules = children.stream().filter(c -> c.name().equals("edge")).mapToLong(c -> c.seenCount() - 1).sum();
+        return hubs + " hub run" + (hubs == 1 ? "" : "s") + ", " + edges + " edge runtime, " + modules + " module "
+                + "process" + (modules == 1 ? "" : "es");
     }
 
     private ChildProcess start(String name, List<String> jvm, List<String> args) {
@@ -172,8 +184,17 @@ final class DemoServers {
 
     private void failIfExited(ChildProcess child) {
         if (!child.isAlive()) {
-            throw BrinkException.invalid("the " + child.name() + " exited during its start; see "
-                    + layout.log(child.name()));
+            throw BrinkException.invalid("the " + child.name() + " exited during its start; the end of "
+                    + layout.log(child.name()) + ":" + tail(layout.log(child.name()), 6));
+        }
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return "\n      " + String.join("\n      ", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return " (unreadable: " + e.getMessage() + ")";
         }
     }
 

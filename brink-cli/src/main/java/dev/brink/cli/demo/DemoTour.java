@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +28,7 @@ final class DemoTour {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WATCH_AFTER_CHANGE = Duration.ofSeconds(6);
     private static final int FIRST_ALERTS = 3;
+    private static final Duration VERDICT_DELAY = Duration.ofMillis(1500);
 
     /** The tour cannot go on: Ctrl-C, or a step did not finish in time. */
     static final class Stopped extends RuntimeException {
@@ -44,6 +48,11 @@ final class DemoTour {
     private volatile HubServiceClient service;
     private HubEvents events;
     private EdgeWatch watch;
+    private final ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "demo-printer");
+        t.setDaemon(true);
+        return t;
+    });
     private Instant modulesRunning;
 
     DemoTour(DemoLayout layout, Console console, DemoServers servers, Duration duration, Duration offline) {
@@ -117,7 +126,8 @@ final class DemoTour {
     private void telemetry() {
         console.step("Telemetry: readings above " + Ledger.num(manifest.initialThreshold())
                 + " pass the filter and reach the hub");
-        console.line("the sensor sends one reading a second; its machine heats from 21 to 35 and starts over");
+        console.line("the sensor sends a reading a second (its machine heats from 21 to 35 and starts over); each line "
+                + "is one reading at the hub and whether the filter's alert for it arrived too");
         require(console.await("waiting for alerts", STEP_TIMEOUT, () -> ledger.alertCount() >= FIRST_ALERTS,
                 this::tally), "no alert reached the hub");
         console.line(tally());
@@ -172,8 +182,11 @@ final class DemoTour {
             }
             return;
         }
-        console.step("Live until --duration is up");
         Instant end = liveEnd();
+        if (!Instant.now().isBefore(end)) {
+            return; // the steps took longer than --duration
+        }
+        console.step("Live until --duration is up (" + Duration.between(Instant.now(), end).toSeconds() + " s more)");
         while (Instant.now().isBefore(end)) {
             Duration left = Duration.between(Instant.now(), end);
             if (!console.pause(left.compareTo(Duration.ofSeconds(10)) < 0 ? left : Duration.ofSeconds(10))) {
@@ -189,6 +202,7 @@ final class DemoTour {
 
     /** Stops the watchers (before the servers stop, so a dying hub is not reported as news). */
     void stopWatching() {
+        printer.shutdownNow();
         if (events != null) {
             events.close();
         }
@@ -197,14 +211,22 @@ final class DemoTour {
         }
     }
 
+    /**
+     * A reading's line is printed a moment after it reached the hub, when its alert (if the filter forwarded it) has
+     * arrived too: one line per reading says what the filter did with it.
+     */
     private void onEvent(JsonNode event) {
         Ledger.Reading r = ledger.record(event);
-        if (r.kind() != Ledger.Kind.ALERT) {
-            return;
+        if (r.kind() == Ledger.Kind.READING) {
+            printer.schedule(() -> printReading(r), VERDICT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void printReading(Ledger.Reading r) {
         double delay = r.delaySeconds();
-        console.line(String.format(Locale.ROOT, "hub <- filter  #%-4d %6.2f  (above %s)%s", r.seq(), r.temperature(),
-                Ledger.num(ledger.thresholdAt(r.created())), delay >= 1.5 ? "  made " + secs(delay) + " s earlier" : ""));
+        console.line(String.format(Locale.ROOT, "hub <- reading #%-3d %6.2f  %-22s (threshold %s)%s", r.seq(),
+                r.temperature(), ledger.hasAlert(r.seq()) ? "-> ALERT from the filter" : "   dropped by the filter",
+                ledger.thresholdLabel(r.created()), delay >= 1.5 ? ", made " + secs(delay) + " s earlier" : ""));
     }
 
     private String tally() {

@@ -109,6 +109,15 @@ final class Ledger {
                 ? newThreshold : initialThreshold;
     }
 
+    /** The threshold for a reading made at {@code created}, as text: "changing" between the patch and the report. */
+    synchronized String thresholdLabel(Instant created) {
+        if (changeRequested != null && !created.isBefore(changeRequested)
+                && (changeReported == null || created.isBefore(changeReported))) {
+            return "changing";
+        }
+        return num(thresholdAt(created));
+    }
+
     /** Verdict 1: the pipeline sensor → filter → $upstream → hub delivered messages. */
     synchronized Check delivered() {
         String name = "messages reached the hub";
