@@ -28,7 +28,7 @@ final class DemoTour {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WATCH_AFTER_CHANGE = Duration.ofSeconds(6);
     private static final int FIRST_ALERTS = 3;
-    private static final Duration VERDICT_DELAY = Duration.ofMillis(1500);
+    private static final Duration VERDICT_DELAY = Duration.ofMillis(800);
 
     /** The tour cannot go on: Ctrl-C, or a step did not finish in time. */
     static final class Stopped extends RuntimeException {
@@ -171,6 +171,7 @@ final class DemoTour {
                 + " s); the edge reconnects and drains its queue");
         require(console.await("waiting for every reading made while offline", DRAIN_TIMEOUT, ledger::offlineDrained,
                 () -> "queued at the edge: " + Math.max(0, watch.upstreamQueue())), "the queue did not drain");
+        console.pause(VERDICT_DELAY.multipliedBy(2)); // the drained readings' lines first
         console.line("drained: " + ledger.offline().detail());
     }
 
@@ -183,8 +184,8 @@ final class DemoTour {
             return;
         }
         Instant end = liveEnd();
-        if (!Instant.now().isBefore(end)) {
-            return; // the steps took longer than --duration
+        if (Duration.between(Instant.now(), end).toSeconds() < 2) {
+            return; // the steps took (about) as long as --duration
         }
         console.step("Live until --duration is up (" + Duration.between(Instant.now(), end).toSeconds() + " s more)");
         while (Instant.now().isBefore(end)) {
@@ -202,7 +203,12 @@ final class DemoTour {
 
     /** Stops the watchers (before the servers stop, so a dying hub is not reported as news). */
     void stopWatching() {
-        printer.shutdownNow();
+        printer.shutdown(); // the lines already due are still printed
+        try {
+            printer.awaitTermination(VERDICT_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (events != null) {
             events.close();
         }
