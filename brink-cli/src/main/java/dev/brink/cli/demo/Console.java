@@ -64,7 +64,8 @@ final class Console {
             }
             if (now.isAfter(nextProgress)) {
                 String s = status == null ? null : status.get();
-                line(what + " ... " + Duration.between(start, now).toSeconds() + " s" + (s == null ? "" : " (" + s + ")"));
+                long waited = Duration.between(start, now).toSeconds();
+                line(what + " ... " + waited + " s" + (s == null ? "" : " (" + s + ")"));
                 nextProgress = nextProgress.plus(PROGRESS_EVERY);
             }
             if (!sleep(200)) {

@@ -76,7 +76,8 @@ public final class DemoCommand implements Callable<Integer> {
         console.plain("Brink demo: a hub and an edge device on this machine. Data and logs: " + layout.dir()
                 + " (wiped at start)." + (durationSeconds == null ? " Ctrl-C stops it." : ""));
         DemoTour tour = new DemoTour(layout, console, servers,
-                durationSeconds == null ? null : Duration.ofSeconds(durationSeconds), Duration.ofSeconds(offlineSeconds));
+                durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(offlineSeconds));
         String ending = null;
         try {
             tour.run();
@@ -95,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
         noter.shutdownNow();
         List<ProcessHandle> left = servers.leftovers();
         checks.add(left.isEmpty() ? Check.pass("clean stop", servers.processSummary() + " started, none left running")
-                : Check.fail("clean stop", "still running: " + left.stream().map(p -> Long.toString(p.pid())).toList()));
+                : Check.fail("clean stop", "still running: pids " + left.stream().map(ProcessHandle::pid).toList()));
         removeHook(hook);
 
         console.step("Summary");
@@ -104,7 +105,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         checks.forEach(c -> console.plain("   " + c.line()));
         boolean passed = checks.stream().allMatch(Check::passed);
-        console.plain(passed ? "All checks passed." : "Some checks failed; the logs are in " + layout.dir().resolve("logs"));
+        console.plain(passed ? "All checks passed."
+                : "Some checks failed; the logs are in " + layout.dir().resolve("logs"));
         return passed ? 0 : 1;
     }
 

@@ -16,7 +16,8 @@ import java.nio.file.Files;
  */
 final class DemoManifest {
     static final String AUDIT_ROUTE_NAME = "sensorToUpstream";
-    static final String AUDIT_ROUTE = "FROM /messages/modules/" + Ledger.SENSOR + "/outputs/temperatureOutput INTO $upstream";
+    static final String AUDIT_ROUTE = "FROM /messages/modules/" + Ledger.SENSOR
+            + "/outputs/temperatureOutput INTO $upstream";
 
     private final ObjectNode content;
 
@@ -31,11 +32,14 @@ final class DemoManifest {
         } catch (IOException | RuntimeException e) {
             throw BrinkException.invalid("cannot read " + layout.quickstartManifest() + ": " + e.getMessage());
         }
-        ObjectNode modules = content.withObjectProperty("modulesContent").withObjectProperty("$edgeAgent").withObjectProperty("properties.desired")
+        ObjectNode all = content.withObjectProperty("modulesContent");
+        ObjectNode modules = all.withObjectProperty("$edgeAgent").withObjectProperty("properties.desired")
                 .withObjectProperty("modules");
-        modules.withObjectProperty(Ledger.SENSOR).withObjectProperty("settings").put("image", layout.sensorPackage().toString());
-        modules.withObjectProperty(Ledger.FILTER).withObjectProperty("settings").put("image", layout.filterPackage().toString());
-        content.withObjectProperty("modulesContent").withObjectProperty("$edgeHub").withObjectProperty("properties.desired").withObjectProperty("routes")
+        modules.withObjectProperty(Ledger.SENSOR).withObjectProperty("settings")
+                .put("image", layout.sensorPackage().toString());
+        modules.withObjectProperty(Ledger.FILTER).withObjectProperty("settings")
+                .put("image", layout.filterPackage().toString());
+        all.withObjectProperty("$edgeHub").withObjectProperty("properties.desired").withObjectProperty("routes")
                 .put(AUDIT_ROUTE_NAME, AUDIT_ROUTE);
         return new DemoManifest(content);
     }

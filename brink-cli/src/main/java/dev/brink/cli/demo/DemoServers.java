@@ -51,16 +51,17 @@ final class DemoServers {
         record Addr(String host, int port) {
         }
         List<Addr> wanted = List.of(new Addr(HUB_HOST, HubConfig.DEFAULT_HTTPS_PORT),
-                new Addr(HUB_HOST, HubConfig.DEFAULT_MQTT_PORT), new Addr(EDGE_HUB_HOST, EdgeHubConfig.DEFAULT_MQTT_PORT),
+                new Addr(HUB_HOST, HubConfig.DEFAULT_MQTT_PORT),
+                new Addr(EDGE_HUB_HOST, EdgeHubConfig.DEFAULT_MQTT_PORT),
                 new Addr(EDGE_HUB_HOST, EdgeHubConfig.DEFAULT_HTTPS_PORT),
                 new Addr(EDGE_HUB_HOST, EdgeHubConfig.DEFAULT_METRICS_PORT));
         for (Addr a : wanted) {
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress(InetAddress.getByName(a.host()), a.port()));
             } catch (IOException e) {
-                throw BrinkException.invalid(a.host() + ":" + a.port() + " is in use (" + e.getMessage() + "); the demo "
-                        + "needs the default ports: stop the hub or edge runtime using them (brink hub start? another "
-                        + "demo?) and try again");
+                throw BrinkException.invalid(a.host() + ":" + a.port() + " is in use (" + e.getMessage()
+                        + "); the demo needs the default ports: stop the hub or edge runtime using them "
+                        + "(brink hub start? another demo?) and try again");
             }
         }
     }
@@ -144,7 +145,8 @@ final class DemoServers {
         if (edge != null && edge.isAlive()) {
             long t0 = System.nanoTime();
             boolean clean = edge.stop(Duration.ofSeconds(45));
-            console.line("edge runtime " + (clean ? "stopped" : "killed") + " in " + since(t0) + " s (its modules with it)");
+            console.line("edge runtime " + (clean ? "stopped" : "killed") + " in " + since(t0)
+                    + " s (its modules with it)");
         }
         if (hub != null && hub.isAlive()) {
             long t0 = System.nanoTime();

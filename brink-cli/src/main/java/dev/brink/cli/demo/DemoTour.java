@@ -12,9 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -28,7 +25,6 @@ final class DemoTour {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WATCH_AFTER_CHANGE = Duration.ofSeconds(6);
     private static final int FIRST_ALERTS = 3;
-    private static final Duration VERDICT_DELAY = Duration.ofMillis(800);
 
     /** The tour cannot go on: Ctrl-C, or a step did not finish in time. */
     static final class Stopped extends RuntimeException {
@@ -48,11 +44,7 @@ final class DemoTour {
     private volatile HubServiceClient service;
     private HubEvents events;
     private EdgeWatch watch;
-    private final ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "demo-printer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ReadingLines lines;
     private Instant modulesRunning;
 
     DemoTour(DemoLayout layout, Console console, DemoServers servers, Duration duration, Duration offline) {
@@ -62,6 +54,7 @@ final class DemoTour {
         this.manifest = DemoManifest.of(layout);
         this.ledger = new Ledger(manifest.initialThreshold());
         this.newThreshold = manifest.initialThreshold() + 5;
+        this.lines = new ReadingLines(ledger, console);
         this.duration = duration;
         this.offline = offline;
     }
@@ -74,14 +67,14 @@ final class DemoTour {
         console.step("Start the hub");
         Duration took = servers.startHub();
         service = servers.service();
-        console.line("hub ready in " + secs(took) + " s: service API https://" + DemoServers.HUB_HOST + ":8443, devices "
-                + "mqtts://" + DemoServers.HUB_HOST + ":8883 (data " + rel(layout.hubData()) + ", log "
+        console.line("hub ready in " + secs(took) + " s: service API https://" + DemoServers.HUB_HOST
+                + ":8443, devices mqtts://" + DemoServers.HUB_HOST + ":8883 (data " + rel(layout.hubData()) + ", log "
                 + rel(layout.log("hub")) + ")");
 
         console.step("Register the edge device");
         servers.registerEdge();
-        console.line("created " + DemoServers.DEVICE + ", an IoT Edge device (the hub added its $edgeAgent and $edgeHub "
-                + "identities); edge config: " + rel(layout.edgeConfig()));
+        console.line("created " + DemoServers.DEVICE + ", an IoT Edge device (the hub added its $edgeAgent and "
+                + "$edgeHub identities); edge config: " + rel(layout.edgeConfig()));
 
         console.step("Start the edge runtime");
         watch = new EdgeWatch(servers.managementSocket(), URI.create("http://" + DemoServers.EDGE_HUB_HOST + ":"
@@ -89,8 +82,8 @@ final class DemoTour {
         took = servers.startEdge(watch);
         watch.start();
         console.line("edge runtime up in " + secs(took) + " s: process module runtime, edge hub on mqtts://"
-                + DemoServers.EDGE_HUB_HOST + ":8883 (data " + rel(layout.edgeData()) + ", log " + rel(layout.log("edge"))
-                + ")");
+                + DemoServers.EDGE_HUB_HOST + ":8883 (data " + rel(layout.edgeData()) + ", log "
+                + rel(layout.log("edge")) + ")");
 
         deploy();
         telemetry();
@@ -113,11 +106,13 @@ final class DemoTour {
                 + " so the hub can tell whether any was lost)");
         service.applyConfigurationContent(DemoServers.DEVICE, manifest.content());
         console.line("applied " + rel(layout.deployedManifest()) + " to " + DemoServers.DEVICE);
-        events = new HubEvents(() -> service, DemoServers.DEVICE, this::onEvent).start();
+        events = new HubEvents(() -> service, DemoServers.DEVICE, lines::onEvent).start();
         require(console.await("waiting for the modules to run", MODULES_TIMEOUT,
-                () -> running(Ledger.SENSOR) && running(Ledger.FILTER), this::moduleStates), "the modules did not start");
+                () -> running(Ledger.SENSOR) && running(Ledger.FILTER), this::moduleStates),
+                "the modules did not start");
         require(console.await("waiting for the filter's reported threshold", STEP_TIMEOUT,
-                () -> reportedThreshold() == manifest.initialThreshold(), null), "the filter did not report its threshold");
+                () -> reportedThreshold() == manifest.initialThreshold(), null),
+                "the filter did not report its threshold");
         console.line("filter reports TemperatureThreshold " + Ledger.num(manifest.initialThreshold())
                 + " (module twin, reported)");
         modulesRunning = Instant.now();
@@ -171,7 +166,7 @@ final class DemoTour {
                 + " s); the edge reconnects and drains its queue");
         require(console.await("waiting for every reading made while offline", DRAIN_TIMEOUT, ledger::offlineDrained,
                 () -> "queued at the edge: " + Math.max(0, watch.upstreamQueue())), "the queue did not drain");
-        console.pause(VERDICT_DELAY.multipliedBy(2)); // the drained readings' lines first
+        console.pause(ReadingLines.DELAY.multipliedBy(2)); // the drained readings' lines first
         console.line("drained: " + ledger.offline().detail());
     }
 
@@ -203,36 +198,13 @@ final class DemoTour {
 
     /** Stops the watchers (before the servers stop, so a dying hub is not reported as news). */
     void stopWatching() {
-        printer.shutdown(); // the lines already due are still printed
-        try {
-            printer.awaitTermination(VERDICT_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        lines.close();
         if (events != null) {
             events.close();
         }
         if (watch != null) {
             watch.close();
         }
-    }
-
-    /**
-     * A reading's line is printed a moment after it reached the hub, when its alert (if the filter forwarded it) has
-     * arrived too: one line per reading says what the filter did with it.
-     */
-    private void onEvent(JsonNode event) {
-        Ledger.Reading r = ledger.record(event);
-        if (r.kind() == Ledger.Kind.READING) {
-            printer.schedule(() -> printReading(r), VERDICT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void printReading(Ledger.Reading r) {
-        double delay = r.delaySeconds();
-        console.line(String.format(Locale.ROOT, "hub <- reading #%-3d %6.2f  %-22s (threshold %s)%s", r.seq(),
-                r.temperature(), ledger.hasAlert(r.seq()) ? "-> ALERT from the filter" : "   dropped by the filter",
-                ledger.thresholdLabel(r.created()), delay >= 1.5 ? ", made " + secs(delay) + " s earlier" : ""));
     }
 
     private String tally() {
@@ -247,13 +219,15 @@ final class DemoTour {
 
     private String moduleStates() {
         Map<String, String> states = watch.states();
-        return states.isEmpty() ? "no modules yet" : states.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        return states.isEmpty() ? "no modules yet" : states.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
     }
 
     private double reportedThreshold() {
         try {
-            JsonNode v = service.getTwin(DemoServers.DEVICE, Ledger.FILTER).at("/properties/reported/TemperatureThreshold");
+            JsonNode v = service.getTwin(DemoServers.DEVICE, Ledger.FILTER)
+                    .at("/properties/reported/TemperatureThreshold");
             return v.isNumber() ? v.asDouble() : Double.NaN;
         } catch (RuntimeException e) {
             return Double.NaN;

@@ -164,7 +164,8 @@ final class Ledger {
                 + num(newThreshold) + " were forwarded and " + (considered - forwarded) + " dropped; " + between
                 + " lay between " + num(lo) + " and " + num(hi) + ", where the two thresholds disagree";
         if (!wrong.isEmpty()) {
-            return Check.fail(name, detail + "; wrong: " + String.join(", ", wrong.subList(0, Math.min(5, wrong.size()))));
+            List<String> first = wrong.subList(0, Math.min(5, wrong.size()));
+            return Check.fail(name, detail + "; wrong: " + String.join(", ", first));
         }
         if (between == 0) {
             return Check.fail(name, detail + " (so nothing showed the difference; run longer)");

@@ -38,7 +38,8 @@ class LedgerTest {
         assertThat(twin.detail()).contains("25 -> 30", "of 17 readings since");
         Check offline = ledger.offline();
         assertThat(offline.passed()).as(offline.line()).isTrue();
-        assertThat(offline.detail()).contains("5 readings made meanwhile (#20-#24)", "5 reached the hub (5 after the restart)");
+        assertThat(offline.detail()).contains("5 readings made meanwhile (#20-#24)",
+                "5 reached the hub (5 after the restart)");
         assertThat(ledger.gaps()).isEmpty();
     }
 
