@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +39,8 @@ final class MqttSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttSession.class.getName());
     private static final Duration SUBACK_TIMEOUT = Duration.ofSeconds(15);
     private static final long QUIESCE_MS = 1000;
+    /** Publish timeouts of every session; cancelled timers leave the queue at once. */
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeoutScheduler();
 
     /** Receives every PUBLISH on Paho's callback thread; must return fast and run {@code ack} when handled. */
     interface Inbound {
@@ -124,10 +127,15 @@ final class MqttSession implements AutoCloseable {
         requireUsable();
         Outbound o = new Outbound(topic, payload);
         pending.add(o);
-        o.done.whenComplete((r, e) -> pending.remove(o));
-        CompletableFuture.delayedExecutor(options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> o.done.completeExceptionally(IotHubClientException.timeout(what,
-                        options.operationTimeout())));
+        // The timer is cancelled at PUBACK: at high rates a timer that lingers for the whole operation timeout
+        // would keep every acknowledged message (and its payload) reachable until then.
+        ScheduledFuture<?> timer = TIMEOUTS.schedule(() -> o.done.completeExceptionally(
+                IotHubClientException.timeout(what, options.operationTimeout())),
+                options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        o.done.whenComplete((r, e) -> {
+            pending.remove(o);
+            timer.cancel(false);
+        });
         Live l = live;
         if (l != null) {
             send(l, o);
@@ -262,7 +270,7 @@ final class MqttSession implements AutoCloseable {
         o.setSocketFactory(ssl.getSocketFactory());
         o.setHttpsHostnameVerificationEnabled(true);
         o.setAutomaticReconnect(false);      // we reconnect ourselves: every connect needs a fresh token
-        o.setMaxInflight(65_000);
+        o.setMaxInflight(options.maxInFlight());
         return o;
     }
 
@@ -451,6 +459,16 @@ final class MqttSession implements AutoCloseable {
         public void deliveryComplete(IMqttDeliveryToken token) {
             // PUBACKs are handled by the per-publish listener.
         }
+    }
+
+    private static ScheduledThreadPoolExecutor timeoutScheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "brink-client-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
     }
 
     private static void disconnectQuietly(MqttAsyncClient client) {

@@ -211,6 +211,43 @@ class MqttSessionTest {
     }
 
     @Test
+    void aCancelledPublishIsNotSentAgainAfterTheReconnect() throws Exception {
+        DeviceClient c = device(fast());
+        c.open();
+        server.nextConnect();
+        server.holdPubacks = true;
+        CompletableFuture<Void> withdrawn = c.sendEventAsync(Message.of("withdrawn"));
+        CompletableFuture<Void> kept = c.sendEventAsync(Message.of("kept"));
+        server.nextPublish();
+        server.nextPublish();
+        withdrawn.cancel(false);
+        server.holdPubacks = false;
+        server.dropConnection();
+
+        server.nextConnect();
+        assertThat(server.nextPublish().body()).isEqualTo("kept");
+        kept.get(5, TimeUnit.SECONDS);
+        c.sendEvent(Message.of("next"));
+        assertThat(server.nextPublish().body()).as("the cancelled one was not re-sent").isEqualTo("next");
+    }
+
+    @Test
+    void anAsyncMethodHandlerAnswersLaterWithoutHoldingOtherMethods() throws Exception {
+        DeviceClient c = device(fast());
+        CompletableFuture<MethodResponse> slow = new CompletableFuture<>();
+        c.onDefaultMethodAsync(r -> r.methodName().equals("slow") ? slow
+                : CompletableFuture.completedFuture(MethodResponse.of(202, Json.object().put("m", r.methodName()))));
+        c.open();
+        server.deliver("$iothub/methods/POST/slow/?$rid=1", 0, new byte[0]);
+        server.deliver("$iothub/methods/POST/fast/?$rid=2", 0, new byte[0]);
+        FakeMqttServer.Publish first = awaitPublish("$iothub/methods/res/");
+        assertThat(first.topic()).isEqualTo("$iothub/methods/res/202/?$rid=2");
+        assertThat(first.body()).isEqualTo("{\"m\":\"fast\"}");
+        slow.completeExceptionally(new IllegalStateException("relay broke"));
+        assertThat(awaitPublish("$iothub/methods/res/").topic()).isEqualTo("$iothub/methods/res/500/?$rid=1");
+    }
+
+    @Test
     void renewsTheTokenByReconnectingBeforeItExpires() throws Exception {
         DeviceClient c = device(fast().sasTokenLifetime(Duration.ofSeconds(4)).tokenRenewalFraction(0.25));
         c.open();
