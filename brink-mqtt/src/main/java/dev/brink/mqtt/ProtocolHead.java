@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ public final class ProtocolHead implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolHead.class);
     private static final long AWAIT_SECONDS = 30;
+    /** Distinct negative "shared random port" keys, so that two heads on one Vert.x do not share a port. */
+    private static final AtomicInteger EPHEMERAL_KEYS = new AtomicInteger();
 
     private final Vertx vertx;
     private final EndpointContext env;
@@ -102,12 +105,17 @@ public final class ProtocolHead implements AutoCloseable {
         server.setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
         // One listener per event loop we want busy: each verticle instance runs on its own event loop, and
         // Vert.x shares a host:port between servers listening from different contexts, handing new connections
-        // to them in turn. For an ephemeral port Vert.x 5 shares only a negative port (-1 = "one random port
-        // shared by all servers asking for -1"); with 0 each instance would bind a port of its own.
-        server.setPort(options.port() == 0 ? -1 : options.port());
+        // to them in turn. For an ephemeral port Vert.x 5 shares only a negative port (-n = "one random port
+        // shared by all servers asking for -n"); with 0 each instance would bind a port of its own. Each head takes
+        // its own -n: another head started with port 0 on the same Vert.x must get a port of its own.
+        server.setPort(options.port() == 0 ? -(1 + (EPHEMERAL_KEYS.getAndIncrement() & 0xFFFF)) : options.port());
         for (int i = 0; i < Math.max(1, options.eventLoops()); i++) {
             MqttListener listener = new MqttListener(server, handler);
             deployments.add(await(vertx.deployVerticle(listener)));
+            if (port != -1 && listener.actualPort() != port) { // the sharing above did not happen: say so loudly
+                throw new IllegalStateException("MQTT listeners bound different ports: " + port + " and "
+                        + listener.actualPort());
+            }
             port = listener.actualPort();
         }
     }
