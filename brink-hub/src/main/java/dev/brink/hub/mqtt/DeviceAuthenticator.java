@@ -8,6 +8,7 @@ import dev.brink.hub.registry.Identity;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
 import dev.brink.mqtt.Authentication;
+import dev.brink.mqtt.ClientIds;
 import dev.brink.mqtt.ConnectRefusal;
 import java.time.Clock;
 import java.util.Optional;
@@ -35,7 +36,7 @@ final class DeviceAuthenticator {
     }
 
     Authentication authenticate(String clientId, String username, String password) {
-        IdentityKey key = parseClientId(clientId);
+        IdentityKey key = ClientIds.parse(clientId);
         if (key == null) {
             return Authentication.refused(ConnectRefusal.IDENTIFIER_REJECTED,
                     "client id must be {deviceId} or {deviceId}/{moduleId}");
@@ -44,7 +45,7 @@ final class DeviceAuthenticator {
             return Authentication.refused(ConnectRefusal.BAD_USERNAME_OR_PASSWORD,
                     "no username/password (only SAS authentication is supported)");
         }
-        String usernameProblem = checkUsername(username, key);
+        String usernameProblem = ClientIds.usernameProblem(username, key);
         if (usernameProblem != null) {
             return notAuthorized(usernameProblem);
         }
@@ -90,44 +91,6 @@ final class DeviceAuthenticator {
             }
             return Authentication.accepted(key, token.expiresAt());
         });
-    }
-
-    /** {@code {d}} or {@code {d}/{m}}; null when it has another shape. */
-    static IdentityKey parseClientId(String clientId) {
-        if (clientId == null || clientId.isEmpty()) {
-            return null;
-        }
-        String[] parts = clientId.split("/", -1);
-        if (parts.length == 1) {
-            return IdentityKey.device(parts[0]);
-        }
-        if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-            return IdentityKey.module(parts[0], parts[1]);
-        }
-        return null;
-    }
-
-    /**
-     * The lenient username rule: {@code {hub}/{d}[/{m}]/?query} (or legacy {@code {hub}/{d}/api-version=..}).
-     * Only when the username has that shape are its ids compared with the client id; anything else
-     * (e.g. a plain test client's username) is ignored — the token decides. Returns a problem or null.
-     */
-    static String checkUsername(String username, IdentityKey key) {
-        String[] seg = username.split("/", -1);
-        if (seg.length < 3) {
-            return null;
-        }
-        String last = seg[seg.length - 1];
-        if (!last.startsWith("?") && !last.contains("api-version=")) {
-            return null;
-        }
-        if (!seg[1].equals(key.deviceId())) {
-            return "username names device " + seg[1] + " but the client id is " + key;
-        }
-        if (seg.length == 4 && !seg[2].equals(String.valueOf(key.moduleId()))) {
-            return "username names module " + seg[2] + " but the client id is " + key;
-        }
-        return null;
     }
 
     private static Authentication notAuthorized(String reason) {
