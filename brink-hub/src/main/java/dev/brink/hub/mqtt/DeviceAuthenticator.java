@@ -7,7 +7,9 @@ import dev.brink.core.sas.SasTokens;
 import dev.brink.hub.registry.Identity;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import dev.brink.mqtt.Authentication;
+import dev.brink.mqtt.ClientIds;
+import dev.brink.mqtt.ConnectRefusal;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -33,32 +35,17 @@ final class DeviceAuthenticator {
         this.clock = clock;
     }
 
-    /** The outcome: {@code key} and {@code tokenExpiresAt} when accepted, else a return code and a reason. */
-    record Result(IdentityKey key, long tokenExpiresAt, MqttConnectReturnCode refusal, String reason) {
-        static Result accepted(IdentityKey key, long expiresAt) {
-            return new Result(key, expiresAt, null, null);
-        }
-
-        static Result refused(MqttConnectReturnCode code, String reason) {
-            return new Result(null, 0, code, reason);
-        }
-
-        boolean isAccepted() {
-            return refusal == null;
-        }
-    }
-
-    Result authenticate(String clientId, String username, String password) {
-        IdentityKey key = parseClientId(clientId);
+    Authentication authenticate(String clientId, String username, String password) {
+        IdentityKey key = ClientIds.parse(clientId);
         if (key == null) {
-            return Result.refused(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+            return Authentication.refused(ConnectRefusal.IDENTIFIER_REJECTED,
                     "client id must be {deviceId} or {deviceId}/{moduleId}");
         }
         if (username == null || password == null) {
-            return Result.refused(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
+            return Authentication.refused(ConnectRefusal.BAD_USERNAME_OR_PASSWORD,
                     "no username/password (only SAS authentication is supported)");
         }
-        String usernameProblem = checkUsername(username, key);
+        String usernameProblem = ClientIds.usernameProblem(username, key);
         if (usernameProblem != null) {
             return notAuthorized(usernameProblem);
         }
@@ -69,7 +56,7 @@ final class DeviceAuthenticator {
         }
     }
 
-    private Result checkToken(IdentityKey key, SasToken token) {
+    private Authentication checkToken(IdentityKey key, SasToken token) {
         SasTokens.requireNotExpired(token, clock.instant());
         SasAudience audience = SasAudience.of(token);
         if (audience.isHub()) {
@@ -85,7 +72,7 @@ final class DeviceAuthenticator {
             return notAuthorized("token audience module " + audience.moduleId() + " does not match " + key);
         }
         IdentityKey signer = audience.isModule() ? key : IdentityKey.device(key.deviceId());
-        return store.read(view -> {
+        return store.<Authentication>read(view -> {
             Optional<Identity> device = view.registry().find(IdentityKey.device(key.deviceId()));
             Optional<Identity> identity = key.isModule() ? view.registry().find(key) : device;
             if (device.isEmpty() || identity.isEmpty()) {
@@ -102,49 +89,11 @@ final class DeviceAuthenticator {
                     && !SasTokens.signatureMatches(token, keys.secondaryKey())) {
                 return notAuthorized("token signature does not match the keys of " + signer);
             }
-            return Result.accepted(key, token.expiresAt());
+            return Authentication.accepted(key, token.expiresAt());
         });
     }
 
-    /** {@code {d}} or {@code {d}/{m}}; null when it has another shape. */
-    static IdentityKey parseClientId(String clientId) {
-        if (clientId == null || clientId.isEmpty()) {
-            return null;
-        }
-        String[] parts = clientId.split("/", -1);
-        if (parts.length == 1) {
-            return IdentityKey.device(parts[0]);
-        }
-        if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-            return IdentityKey.module(parts[0], parts[1]);
-        }
-        return null;
-    }
-
-    /**
-     * The lenient username rule: {@code {hub}/{d}[/{m}]/?query} (or legacy {@code {hub}/{d}/api-version=..}).
-     * Only when the username has that shape are its ids compared with the client id; anything else
-     * (e.g. a plain test client's username) is ignored — the token decides. Returns a problem or null.
-     */
-    static String checkUsername(String username, IdentityKey key) {
-        String[] seg = username.split("/", -1);
-        if (seg.length < 3) {
-            return null;
-        }
-        String last = seg[seg.length - 1];
-        if (!last.startsWith("?") && !last.contains("api-version=")) {
-            return null;
-        }
-        if (!seg[1].equals(key.deviceId())) {
-            return "username names device " + seg[1] + " but the client id is " + key;
-        }
-        if (seg.length == 4 && !seg[2].equals(String.valueOf(key.moduleId()))) {
-            return "username names module " + seg[2] + " but the client id is " + key;
-        }
-        return null;
-    }
-
-    private static Result notAuthorized(String reason) {
-        return Result.refused(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, reason);
+    private static Authentication notAuthorized(String reason) {
+        return Authentication.refused(ConnectRefusal.NOT_AUTHORIZED, reason);
     }
 }
