@@ -80,7 +80,9 @@ final class ScopeRules {
         if (audience.isHub()) {
             return notAuthorized("hub-level (policy) tokens are not accepted on the device endpoint");
         }
-        if (!audience.hostMatches(hubHostName)) {
+        // A port in the audience is ignored: modules sign with IOTEDGE_IOTHUBHOSTNAME, which is the edge's HostName
+        // as configured and may carry one (the official SDK uses it verbatim), while hubHostName never does.
+        if (!audience.hostMatches(hubHostName) && !withoutPort(audience.host()).equalsIgnoreCase(hubHostName)) {
             return notAuthorized("token audience host " + audience.host() + " is not the hub (" + hubHostName + ")");
         }
         if (!audience.deviceId().equalsIgnoreCase(key.deviceId())) {
@@ -101,6 +103,12 @@ final class ScopeRules {
             return notAuthorized("token signature does not match the keys of " + signer);
         }
         return Authentication.accepted(key, token.expiresAt());
+    }
+
+    /** {@code host:port} → {@code host}; an IPv6 literal keeps its brackets. */
+    private static String withoutPort(String host) {
+        int colon = host.lastIndexOf(':');
+        return colon > host.lastIndexOf(']') && colon > 0 ? host.substring(0, colon) : host;
     }
 
     private static boolean matches(SasToken token, String key) {
