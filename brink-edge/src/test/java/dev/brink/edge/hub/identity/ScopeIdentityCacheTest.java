@@ -163,6 +163,13 @@ class ScopeIdentityCacheTest {
         assertRefused(connect("edge1/nosuch", token("edge1", edgeKey)), ConnectRefusal.NOT_AUTHORIZED,
                 "unknown identity");
         assertThat(cache.primaryKey(filter)).contains(filterKey);
+        // the official SDK signs with IOTEDGE_IOTHUBHOSTNAME verbatim, which carries the hub's port if it has one
+        String withPort = SasTokens.create(hub.hostName() + ":8883/devices/edge1/modules/filter", filterKey,
+                Instant.now().plus(Duration.ofHours(1)).getEpochSecond(), null);
+        assertAccepted(connect("edge1/filter", withPort), filter);
+        String otherHost = SasTokens.create("other" + hub.hostName() + ":8883/devices/edge1/modules/filter",
+                filterKey, Instant.now().plus(Duration.ofHours(1)).getEpochSecond(), null);
+        assertRefused(connect("edge1/filter", otherHost), ConnectRefusal.NOT_AUTHORIZED, "audience host");
     }
 
     @Test
