@@ -155,6 +155,9 @@ public final class EdgeHubBenchmark implements Callable<Integer> {
                     LatencyRecorder.Summary.ms(bl.latency().p50()) + " / " + LatencyRecorder.Summary.ms(bl.latency().p99()));
         }
         Markdown.emit(out, "#### Side by side\n\n" + ratios);
+        results.stream().filter(r -> !r.broker().equals("Mosquitto")).reduce((a, b) -> b).ifPresent(r -> Markdown.emit(
+                out, "Edge runtime's busiest threads in the last edge hub run (" + r.mode() + "):\n\n```\n"
+                        + String.join("\n", r.busiestThreads()) + "\n```\n"));
     }
 
     private RoutedPair.Result routedRun(LoadGenerator load, RoutedPair.Endpoints ep, int window) throws Exception {

@@ -32,7 +32,8 @@ final class RoutedPair implements AutoCloseable {
 
     /** One measured run. {@code delivered} counts first deliveries whose arrival fell in the measured interval. */
     record Result(String broker, String mode, long delivered, double seconds, LatencyRecorder.Summary latency,
-            long sent, long received, long duplicates, long missing, long errors, double brokerCores, String load) {
+            long sent, long received, long duplicates, long missing, long errors, double brokerCores, String load,
+            java.util.List<String> busiestThreads) {
         double perSecond() {
             return delivered / seconds;
         }
@@ -128,11 +129,14 @@ final class RoutedPair implements AutoCloseable {
     private Result finish(String mode, double seconds, Runnable everySecond) throws InterruptedException {
         sleepUntil(measureFrom);
         long ticks0 = ProcStats.processTicks(endpoints.pid());
+        java.util.Map<String, Long> threads0 = ProcStats.threadTicks(endpoints.pid());
         while (System.nanoTime() < measureUntil) {
             sleepUntil(Math.min(measureUntil, System.nanoTime() + 1_000_000_000L));
             everySecond.run();
         }
         long ticks1 = ProcStats.processTicks(endpoints.pid());
+        java.util.List<String> busiest = ProcStats.busiestThreads(threads0, ProcStats.threadTicks(endpoints.pid()),
+                seconds, 8);
         String load = loadAverage();
         long drainBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < drainBy && received < sent) {
@@ -141,7 +145,7 @@ final class RoutedPair implements AutoCloseable {
         Thread.sleep(200); // late duplicates
         LatencyRecorder.Summary summary = LatencyRecorder.merge(java.util.List.of(latencies));
         return new Result(endpoints.name(), mode, deliveredInWindow, seconds, summary, sent, received, duplicates,
-                sent - received, errors.get(), ProcStats.ticksToSeconds(ticks1 - ticks0) / seconds, load);
+                sent - received, errors.get(), ProcStats.ticksToSeconds(ticks1 - ticks0) / seconds, load, busiest);
     }
 
     /** On the producer's event loop. */
