@@ -51,6 +51,7 @@ final class IdentityLink {
     private CompletableFuture<Void> opening;        // guarded by this
     private int failedOpens;                        // guarded by this
     private long nextOpenNanos;                     // guarded by this
+    private CompletableFuture<Void> queuedTail = CompletableFuture.completedFuture(null); // guarded by this
 
     IdentityLink(IdentityKey key, IotHubClient client, Owner owner) {
         this.key = key;
@@ -142,15 +143,37 @@ final class IdentityLink {
      */
     <T> CompletableFuture<T> whenOpen(Executor executor, Supplier<CompletableFuture<T>> operation) {
         lastUsedNanos = System.nanoTime();
-        if (opened) {
+        CompletableFuture<Void> previous;
+        CompletableFuture<Void> turn = null;
+        synchronized (this) {
+            previous = queuedTail;
+            if (!opened || !previous.isDone()) {
+                turn = new CompletableFuture<>();
+                queuedTail = turn;
+            }
+        }
+        if (turn == null) {
             if (client.connectionState() != ConnectionState.CONNECTED) {
                 return CompletableFuture.failedFuture(new BrinkException(ErrorCode.ServiceUnavailable,
                         "the upstream connection of " + key + " is down (reconnecting)"));
             }
             return operation.get();
         }
-        return ensureOpen(executor).exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)))
-                .thenCompose(v -> operation.get());
+        // Operations asked for while the connection opens start in call order, each after the previous one
+        // started: dependents of one future run last-registered-first, which sent the first window of a drain
+        // in reverse order (found by EdgeHubOfflineIT).
+        CompletableFuture<Void> gate = ensureOpen(executor)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(translate(e)));
+        CompletableFuture<Void> myTurn = turn;
+        return previous.thenCompose(v -> gate).handle((v, e) -> {
+            try {
+                return e == null ? operation.get() : CompletableFuture.<T>failedFuture(translate(e));
+            } catch (RuntimeException failed) {
+                return CompletableFuture.<T>failedFuture(failed);
+            } finally {
+                myTurn.complete(null);
+            }
+        }).thenCompose(f -> f);
     }
 
     CompletableFuture<Void> send(Message message) {
