@@ -1,6 +1,7 @@
 package dev.brink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -208,6 +209,30 @@ class MqttSessionTest {
         server.nextConnect();
         c.sendEvent(Message.of("y"));
         assertThat(server.subscribes).as("session present: no SUBSCRIBE").isEmpty();
+    }
+
+    @Test
+    void aMessageTheServerKeepsClosingTheConnectionOnFailsAsRefusedInsteadOfTimingOut() throws Exception {
+        DeviceClient c = device(fast().operationTimeout(Duration.ofSeconds(30)));
+        c.open();
+        server.nextConnect();
+        server.holdPubacks = true; // the server never acknowledges it: it closes the connection instead
+        CompletableFuture<Void> refused = c.sendEventAsync(Message.of("too much"));
+        for (int i = 1; i <= MqttSession.CLOSES_BEFORE_REFUSED; i++) {
+            assertThat(server.nextPublish().body()).isEqualTo("too much");
+            assertThat(refused).as("still pending after %d closes", i - 1).isNotDone();
+            server.dropConnection();
+            if (i < MqttSession.CLOSES_BEFORE_REFUSED) {
+                server.nextConnect();
+            }
+        }
+        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IotHubClientException.class)
+                .cause().hasMessageContaining("was refused: the server closed the connection 3 times")
+                .satisfies(e -> assertThat(((IotHubClientException) e).status()).isEqualTo(503));
+        server.nextConnect();
+        server.holdPubacks = false;
+        c.sendEvent(Message.of("fits"));
+        assertThat(server.nextPublish().body()).as("the refused one is not sent again").isEqualTo("fits");
     }
 
     @Test
