@@ -32,9 +32,11 @@ class EdgeHubDiskBoundIT {
     @Test
     void refusePolicyRefusesWhenFullAndLosesNothingAcknowledged() throws Exception {
         try (OfflineBed bed = offlineWithBound("refuse")) {
-            // The sender stops at its first failed publish; a publish refused on every retry fails after 5 s.
+            // The sender stops at its first failed publish: brink-client fails a publish the edge hub refused (closed
+            // the connection on) three times in a row, saying so, instead of resending it until its timeout.
             String sent = bed.command("send 100000 1000 20 refuse", Duration.ofMinutes(5));
             System.out.println("refuse: " + sent);
+            assertThat(sent).contains("was refused");
             int acked = Integer.parseInt(field(sent, "acked"));
             assertThat(acked).isBetween(100, 99_999);
             assertThat(field(sent, "contiguous")).isEqualTo("true");
