@@ -42,6 +42,7 @@ final class DeviceConnection {
     private final Subscriptions subscriptions;
     private final String deliveryFilter;
     private final DeliverySender deliveries;
+    private final PubackWriter pubacks;
     private final PubackBatch durableAcks;
     private long expiryTimer = -1;
     private boolean closed;
@@ -56,7 +57,8 @@ final class DeviceConnection {
                 this::afterSubscribe);
         this.deliveryFilter = Subscriptions.deliveryFilter(key);
         this.deliveries = new DeliverySender(endpoint, context, key, env);
-        this.durableAcks = new PubackBatch(context, this::acknowledgeDurable, this::refuse);
+        this.pubacks = PubackWriter.of(endpoint);
+        this.durableAcks = new PubackBatch(context, this::acknowledgeDurable, this::flushDurable, this::refuse);
     }
 
     IdentityKey key() {
@@ -179,10 +181,19 @@ final class DeviceConnection {
                 : "accepting a message failed: " + cause;
     }
 
-    /** Sends the PUBACKs of durable telemetry; {@link PubackBatch} calls it on this connection's context. */
+    /**
+     * Queues the PUBACK of durable telemetry; {@link PubackBatch} calls it on this connection's context, then
+     * {@link #flushDurable} once per drain, so a group commit's PUBACKs leave in one TLS record and one write.
+     */
     private void acknowledgeDurable(int packetId) {
         if (!closed) {
-            endpoint.publishAcknowledge(packetId);
+            pubacks.write(packetId);
+        }
+    }
+
+    private void flushDurable() {
+        if (!closed) {
+            pubacks.flush();
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.function.IntConsumer;
  * <p>Each PUBLISH takes a {@link Pending} ticket on the connection's context, in PUBLISH order; the backend's
  * future completes it on any thread. A durable store completes a whole group commit at once, so instead of one
  * {@code runOnContext} task (and one event-loop wake-up) per PUBACK, the first completion schedules one task
- * that drains every ticket completed by the time it runs. The drain only releases the head of the line: a
+ * that drains every ticket completed by the time it runs, and flushes its PUBACKs once at the end (one TLS record
+ * and one socket write for the whole batch, see {@link PubackWriter}). The drain only releases the head of the line: a
  * backend that completes out of order (two writers, a retry) still gets its PUBACKs sent in PUBLISH order, which
  * MQTT 3.1.1 clients expect (§4.6). A failure travels in the same line: the PUBACKs before it still leave, then the
  * connection is closed and nothing after it is acknowledged. Thread-safe on the completing side; the rest runs
@@ -36,14 +37,24 @@ final class PubackBatch {
 
     private final Context context;
     private final IntConsumer acknowledge;
+    private final Runnable flush;
     private final Consumer<String> fail;
     private final ArrayDeque<Pending> line = new ArrayDeque<>(); // confined to the context
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private boolean failed; // confined to the context
 
     PubackBatch(Context context, IntConsumer acknowledge, Consumer<String> fail) {
+        this(context, acknowledge, () -> { }, fail);
+    }
+
+    /**
+     * @param acknowledge queues one PUBACK (on the context)
+     * @param flush sends the PUBACKs queued by one drain together (on the context, after them and before a failure)
+     */
+    PubackBatch(Context context, IntConsumer acknowledge, Runnable flush, Consumer<String> fail) {
         this.context = context;
         this.acknowledge = acknowledge;
+        this.flush = flush;
         this.fail = fail;
     }
 
@@ -85,10 +96,13 @@ final class PubackBatch {
             if (head.failure != null) {
                 failed = true; // nothing after a failure is acknowledged: the connection is closing
                 line.clear();
+                flush.run(); // the PUBACKs ahead of the failure leave before the close
                 fail.accept(head.failure);
+                return;
             } else if (head.packetId != NO_ACK) {
                 acknowledge.accept(head.packetId);
             }
         }
+        flush.run();
     }
 }

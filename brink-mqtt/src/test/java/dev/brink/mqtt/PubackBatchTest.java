@@ -1,9 +1,11 @@
 package dev.brink.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -87,6 +89,33 @@ class PubackBatchTest {
         assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(100);
         assertThat(events).containsExactly("ack 1", "ack 2", "fail disk full");
+    }
+
+    @Test
+    void eachDrainFlushesOnceAfterItsAcknowledgementsAndBeforeAFailure() throws Exception {
+        Context context = vertx.getOrCreateContext();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch failed = new CountDownLatch(1);
+        PubackBatch batch = new PubackBatch(context, id -> events.add("ack " + id), () -> events.add("flush"), why -> {
+            events.add("fail " + why);
+            failed.countDown();
+        });
+        List<PubackBatch.Pending> t = expect(context, batch, 5);
+        // Completed before the drain runs (as a group commit does): one drain, one flush.
+        context.runOnContext(v -> {
+            batch.completed(t.get(0));
+            batch.completed(t.get(1));
+            batch.completed(t.get(2));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 4);
+        assertThat(events).containsExactly("ack 1", "ack 2", "ack 3", "flush");
+        events.clear();
+        context.runOnContext(v -> {
+            batch.completed(t.get(3));
+            batch.failed(t.get(4), "disk full");
+        });
+        assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(events).containsExactly("ack 4", "flush", "fail disk full");
     }
 
     /** Tickets for packet ids 1..n, taken on the context in PUBLISH order (as the connection does). */
