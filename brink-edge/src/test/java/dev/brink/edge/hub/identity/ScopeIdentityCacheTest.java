@@ -205,6 +205,20 @@ class ScopeIdentityCacheTest {
     }
 
     @Test
+    void aKnownModuleWhoseKeysChangedAtTheHubIsAcceptedAfterTheOnDemandRefresh() {
+        // as when a deployment created the module identity before the edge started, and the agent then set its keys
+        cache = open();
+        service.deleteModule("edge1", "filter", null);
+        String newKey = key(service.createModule("edge1", "filter", null));
+        IdentityKey filter = IdentityKey.module("edge1", "filter");
+        assertAccepted(connect("edge1/filter", token("edge1/modules/filter", newKey)), filter);
+        assertThat(cache.primaryKey(filter)).contains(newKey);
+        // a wrong key still fails, and within 10 s of that refresh the hub is not asked again
+        assertRefused(connect("edge1/filter", token("edge1/modules/filter", filterKey)), ConnectRefusal.NOT_AUTHORIZED,
+                "signature does not match");
+    }
+
+    @Test
     void removedAndDisabledIdentitiesAreRefusedAfterARefresh() {
         cache = open();
         assertAccepted(connect("child1", token("child1", childKey)), IdentityKey.device("child1"));
