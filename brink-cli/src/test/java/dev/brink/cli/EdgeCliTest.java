@@ -170,6 +170,10 @@ class EdgeCliTest {
                 [hub]
                 https_port = %d
                 ca_file = "%s"
+                [edge_hub]
+                mqtt_port = 0
+                https_port = 0
+                metrics_port = 0
                 """.formatted(hub.hostName(), hub.config().mqttPort(), key, dataDir, hub.httpsPort(), ca));
     }
 

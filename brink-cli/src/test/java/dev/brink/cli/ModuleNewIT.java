@@ -69,6 +69,10 @@ class ModuleNewIT {
                     [hub]
                     https_port = %d
                     ca_file = "%s"
+                    [edge_hub]
+                    mqtt_port = 0
+                    https_port = 0
+                    metrics_port = 0
                     """.formatted(hub.hostName(), mqttPort, key, hub.httpsPort(), ca));
             try (EdgeRuntime edge = EdgeRuntime.start(EdgeConfig.load(toml))) {
                 Cli.Result deployed = Cli.run("hub", "deploy", "edge1", "-m", project.resolve("deployment.json").toString(),

@@ -17,11 +17,16 @@ import javax.net.ssl.SSLContext;
  * @param operationTimeout wait for PUBACK, SUBACK and twin responses
  * @param reconnectMinBackoff first reconnect delay; doubled per failed attempt, with jitter
  * @param reconnectMaxBackoff upper bound of the reconnect delay
+ * @param maxInFlight QoS 1 publishes sent and not yet acknowledged, per connection (Paho's window, 1..65535);
+ *     further publishes wait in the client until a PUBACK frees a slot. The default (65000) never limits a
+ *     caller that bounds its own in-flight work; a smaller value bounds what one connection has outstanding
  */
 public record ClientOptions(SSLContext sslContext, String trustedCaPem, Integer port, Duration sasTokenLifetime,
                             double tokenRenewalFraction, Duration keepAlive, Duration connectTimeout,
-                            Duration operationTimeout, Duration reconnectMinBackoff, Duration reconnectMaxBackoff) {
+                            Duration operationTimeout, Duration reconnectMinBackoff, Duration reconnectMaxBackoff,
+                            int maxInFlight) {
     public static final int DEFAULT_PORT = 8883;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 65_000;
 
     public ClientOptions {
         Objects.requireNonNull(sasTokenLifetime, "sasTokenLifetime");
@@ -42,6 +47,9 @@ public record ClientOptions(SSLContext sslContext, String trustedCaPem, Integer 
         if (reconnectMinBackoff.isNegative() || reconnectMaxBackoff.compareTo(reconnectMinBackoff) < 0) {
             throw new IllegalArgumentException("need 0 <= reconnectMinBackoff <= reconnectMaxBackoff");
         }
+        if (maxInFlight < 1 || maxInFlight > 65535) {
+            throw new IllegalArgumentException("maxInFlight must be 1..65535 (MQTT packet ids): " + maxInFlight);
+        }
     }
 
     public static ClientOptions defaults() {
@@ -56,7 +64,7 @@ public record ClientOptions(SSLContext sslContext, String trustedCaPem, Integer 
         return new Builder().sslContext(sslContext).trustedCaPem(trustedCaPem).port(port)
                 .sasTokenLifetime(sasTokenLifetime).tokenRenewalFraction(tokenRenewalFraction).keepAlive(keepAlive)
                 .connectTimeout(connectTimeout).operationTimeout(operationTimeout)
-                .reconnectBackoff(reconnectMinBackoff, reconnectMaxBackoff);
+                .reconnectBackoff(reconnectMinBackoff, reconnectMaxBackoff).maxInFlight(maxInFlight);
     }
 
     public static final class Builder {
@@ -70,6 +78,7 @@ public record ClientOptions(SSLContext sslContext, String trustedCaPem, Integer 
         private Duration operationTimeout = Duration.ofSeconds(60);
         private Duration reconnectMinBackoff = Duration.ofSeconds(1);
         private Duration reconnectMaxBackoff = Duration.ofSeconds(60);
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
         private Builder() {
         }
@@ -120,9 +129,15 @@ public record ClientOptions(SSLContext sslContext, String trustedCaPem, Integer 
             return this;
         }
 
+        public Builder maxInFlight(int v) {
+            maxInFlight = v;
+            return this;
+        }
+
         public ClientOptions build() {
             return new ClientOptions(sslContext, trustedCaPem, port, sasTokenLifetime, tokenRenewalFraction,
-                    keepAlive, connectTimeout, operationTimeout, reconnectMinBackoff, reconnectMaxBackoff);
+                    keepAlive, connectTimeout, operationTimeout, reconnectMinBackoff, reconnectMaxBackoff,
+                    maxInFlight);
         }
     }
 }

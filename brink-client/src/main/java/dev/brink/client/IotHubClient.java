@@ -38,6 +38,7 @@ public abstract sealed class IotHubClient implements AutoCloseable permits Devic
     private final ExecutorService callbacks;
     private final Map<String, MethodHandler> methods = new ConcurrentHashMap<>();
     private volatile MethodHandler defaultMethod;
+    private volatile AsyncMethodHandler defaultAsyncMethod;
     private volatile DesiredPropertiesHandler desiredHandler;
     private volatile ConnectionStateListener stateListener;
 
@@ -152,6 +153,17 @@ public abstract sealed class IotHubClient implements AutoCloseable permits Devic
     /** Handles methods without a handler of their own; without it they get status 404. */
     public void onDefaultMethod(MethodHandler handler) {
         this.defaultMethod = Objects.requireNonNull(handler, "handler");
+        this.defaultAsyncMethod = null;
+        subscribe(TopicFilter.METHODS);
+    }
+
+    /**
+     * Like {@link #onDefaultMethod} for handlers that answer later; methods with a handler of their own still
+     * go to it. The two default handlers replace each other.
+     */
+    public void onDefaultMethodAsync(AsyncMethodHandler handler) {
+        this.defaultAsyncMethod = Objects.requireNonNull(handler, "handler");
+        this.defaultMethod = null;
         subscribe(TopicFilter.METHODS);
     }
 
@@ -225,6 +237,11 @@ public abstract sealed class IotHubClient implements AutoCloseable permits Devic
 
     private void handleMethod(IotHubTopic.MethodRequest m, byte[] payload) {
         MethodHandler h = methods.getOrDefault(m.methodName(), defaultMethod);
+        AsyncMethodHandler later = defaultAsyncMethod;
+        if (h == null && later != null) {
+            handleMethodAsync(later, m, payload);
+            return;
+        }
         MethodResponse response;
         if (h == null) {
             response = MethodResponse.of(404, Json.object().put("message", "method '" + m.methodName()
@@ -240,12 +257,35 @@ public abstract sealed class IotHubClient implements AutoCloseable permits Devic
                         + "' failed: " + e));
             }
         }
+        respond(m, response);
+    }
+
+    private void handleMethodAsync(AsyncMethodHandler h, IotHubTopic.MethodRequest m, byte[] payload) {
+        CompletableFuture<MethodResponse> answer;
+        try {
+            answer = h.handle(new MethodRequest(m.methodName(), payload));
+        } catch (RuntimeException | LinkageError e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        if (answer == null) {
+            answer = CompletableFuture.failedFuture(new IllegalStateException("the handler returned no future"));
+        }
+        answer.whenComplete((r, e) -> respond(m, e != null ? MethodResponse.of(500, Json.object().put("message",
+                "method '" + m.methodName() + "' failed: " + IotHubClientException.unwrap(e)))
+                : r == null ? MethodResponse.ok(null) : r));
+    }
+
+    private void respond(IotHubTopic.MethodRequest m, MethodResponse response) {
         byte[] body = Json.write(response.payload()).getBytes(StandardCharsets.UTF_8);
-        session.publish(new IotHubTopic.MethodResponse(response.status(), m.requestId()).topic(), body,
-                "method response").exceptionally(e -> {
-                    LOG.log(System.Logger.Level.WARNING, "could not send the response of " + m.methodName(), e);
-                    return null;
-                });
+        try {
+            session.publish(new IotHubTopic.MethodResponse(response.status(), m.requestId()).topic(), body,
+                    "method response").exceptionally(e -> {
+                        LOG.log(System.Logger.Level.WARNING, "could not send the response of " + m.methodName(), e);
+                        return null;
+                    });
+        } catch (IotHubClientException closed) {
+            LOG.log(System.Logger.Level.DEBUG, "no response to " + m.methodName() + ": " + closed.getMessage());
+        }
     }
 
     private void onState(ConnectionState state, IotHubClientException reason) {
@@ -268,9 +308,18 @@ public abstract sealed class IotHubClient implements AutoCloseable permits Devic
         }
     }
 
-    /** Hands the result to the callback pool so user continuations never run on MQTT threads. */
+    /**
+     * Hands the result to the callback pool so user continuations never run on MQTT threads. Cancelling the
+     * returned future cancels the operation: a publish not yet acknowledged is then not sent again after a
+     * reconnect (it may still have reached the server).
+     */
     final <T> CompletableFuture<T> async(CompletableFuture<T> internal) {
         CompletableFuture<T> out = new CompletableFuture<>();
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled()) {
+                internal.cancel(false);
+            }
+        });
         internal.whenComplete((v, e) -> {
             try {
                 callbacks.execute(() -> {

@@ -1,5 +1,6 @@
 package dev.brink.client;
 
+import dev.brink.core.error.ErrorCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,8 @@ final class MqttSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttSession.class.getName());
     private static final Duration SUBACK_TIMEOUT = Duration.ofSeconds(15);
     private static final long QUIESCE_MS = 1000;
+    /** Publish timeouts of every session; cancelled timers leave the queue at once. */
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeoutScheduler();
 
     /** Receives every PUBLISH on Paho's callback thread; must return fast and run {@code ack} when handled. */
     interface Inbound {
@@ -122,12 +126,17 @@ final class MqttSession implements AutoCloseable {
     /** Publishes at QoS 1; the future completes at PUBACK, across reconnects, or fails at the operation timeout. */
     CompletableFuture<Void> publish(String topic, byte[] payload, String what) {
         requireUsable();
-        Outbound o = new Outbound(topic, payload);
+        Outbound o = new Outbound(topic, payload, what);
         pending.add(o);
-        o.done.whenComplete((r, e) -> pending.remove(o));
-        CompletableFuture.delayedExecutor(options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> o.done.completeExceptionally(IotHubClientException.timeout(what,
-                        options.operationTimeout())));
+        // The timer is cancelled at PUBACK: at high rates a timer that lingers for the whole operation timeout
+        // would keep every acknowledged message (and its payload) reachable until then.
+        ScheduledFuture<?> timer = TIMEOUTS.schedule(() -> o.done.completeExceptionally(
+                IotHubClientException.timeout(what, options.operationTimeout())),
+                options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        o.done.whenComplete((r, e) -> {
+            pending.remove(o);
+            timer.cancel(false);
+        });
         Live l = live;
         if (l != null) {
             send(l, o);
@@ -262,7 +271,7 @@ final class MqttSession implements AutoCloseable {
         o.setSocketFactory(ssl.getSocketFactory());
         o.setHttpsHostnameVerificationEnabled(true);
         o.setAutomaticReconnect(false);      // we reconnect ourselves: every connect needs a fresh token
-        o.setMaxInflight(65_000);
+        o.setMaxInflight(options.maxInFlight());
         return o;
     }
 
@@ -305,6 +314,7 @@ final class MqttSession implements AutoCloseable {
         live = null;
         cancelTimers();
         closeQuietly(client);
+        countCloseBeforePuback(l);
         setState(ConnectionState.DISCONNECTED_RETRYING, MqttErrors.connectionLost(cause));
         scheduleRetry();
     }
@@ -376,12 +386,35 @@ final class MqttSession implements AutoCloseable {
     private static final class Outbound {
         final String topic;
         final byte[] payload;
+        final String what;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final AtomicInteger sentOnGeneration = new AtomicInteger(-1);
+        /** Connections that closed after this was sent and before its PUBACK (confined to the conn thread). */
+        int closedBeforePuback;
 
-        Outbound(String topic, byte[] payload) {
+        Outbound(String topic, byte[] payload, String what) {
             this.topic = topic;
             this.payload = payload;
+            this.what = what;
+        }
+    }
+
+    /**
+     * MQTT 3.1.1 has one way to refuse a PUBLISH: closing the connection (IoT Hub and Brink's edge hub do this, for
+     * example when the edge hub's store is full with the {@code refuse} overflow policy). Resending the same message
+     * forever would turn that refusal into a silent timeout, so a message whose sending connection was closed before
+     * its PUBACK {@value #CLOSES_BEFORE_REFUSED} times in a row fails with a retryable 503 that says so.
+     */
+    static final int CLOSES_BEFORE_REFUSED = 3;
+
+    private void countCloseBeforePuback(Live lost) {
+        for (Outbound o : pending) {
+            if (o.sentOnGeneration.get() == lost.generation && ++o.closedBeforePuback >= CLOSES_BEFORE_REFUSED) {
+                o.done.completeExceptionally(new IotHubClientException(ErrorCode.ServiceUnavailable, o.what
+                        + " was refused: the server closed the connection " + o.closedBeforePuback + " times after "
+                        + "receiving it, without acknowledging it (an edge hub does this when its message store is "
+                        + "full and its overflow policy is refuse; see the server's log)"));
+            }
         }
     }
 
@@ -451,6 +484,16 @@ final class MqttSession implements AutoCloseable {
         public void deliveryComplete(IMqttDeliveryToken token) {
             // PUBACKs are handled by the per-publish listener.
         }
+    }
+
+    private static ScheduledThreadPoolExecutor timeoutScheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "brink-client-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
     }
 
     private static void disconnectQuietly(MqttAsyncClient client) {

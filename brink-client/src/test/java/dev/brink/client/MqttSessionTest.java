@@ -1,6 +1,7 @@
 package dev.brink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -208,6 +209,67 @@ class MqttSessionTest {
         server.nextConnect();
         c.sendEvent(Message.of("y"));
         assertThat(server.subscribes).as("session present: no SUBSCRIBE").isEmpty();
+    }
+
+    @Test
+    void aMessageTheServerKeepsClosingTheConnectionOnFailsAsRefusedInsteadOfTimingOut() throws Exception {
+        DeviceClient c = device(fast().operationTimeout(Duration.ofSeconds(30)));
+        c.open();
+        server.nextConnect();
+        server.holdPubacks = true; // the server never acknowledges it: it closes the connection instead
+        CompletableFuture<Void> refused = c.sendEventAsync(Message.of("too much"));
+        for (int i = 1; i <= MqttSession.CLOSES_BEFORE_REFUSED; i++) {
+            assertThat(server.nextPublish().body()).isEqualTo("too much");
+            assertThat(refused).as("still pending after %d closes", i - 1).isNotDone();
+            server.dropConnection();
+            if (i < MqttSession.CLOSES_BEFORE_REFUSED) {
+                server.nextConnect();
+            }
+        }
+        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IotHubClientException.class)
+                .cause().hasMessageContaining("was refused: the server closed the connection 3 times")
+                .satisfies(e -> assertThat(((IotHubClientException) e).status()).isEqualTo(503));
+        server.nextConnect();
+        server.holdPubacks = false;
+        c.sendEvent(Message.of("fits"));
+        assertThat(server.nextPublish().body()).as("the refused one is not sent again").isEqualTo("fits");
+    }
+
+    @Test
+    void aCancelledPublishIsNotSentAgainAfterTheReconnect() throws Exception {
+        DeviceClient c = device(fast());
+        c.open();
+        server.nextConnect();
+        server.holdPubacks = true;
+        CompletableFuture<Void> withdrawn = c.sendEventAsync(Message.of("withdrawn"));
+        CompletableFuture<Void> kept = c.sendEventAsync(Message.of("kept"));
+        server.nextPublish();
+        server.nextPublish();
+        withdrawn.cancel(false);
+        server.holdPubacks = false;
+        server.dropConnection();
+
+        server.nextConnect();
+        assertThat(server.nextPublish().body()).isEqualTo("kept");
+        kept.get(5, TimeUnit.SECONDS);
+        c.sendEvent(Message.of("next"));
+        assertThat(server.nextPublish().body()).as("the cancelled one was not re-sent").isEqualTo("next");
+    }
+
+    @Test
+    void anAsyncMethodHandlerAnswersLaterWithoutHoldingOtherMethods() throws Exception {
+        DeviceClient c = device(fast());
+        CompletableFuture<MethodResponse> slow = new CompletableFuture<>();
+        c.onDefaultMethodAsync(r -> r.methodName().equals("slow") ? slow
+                : CompletableFuture.completedFuture(MethodResponse.of(202, Json.object().put("m", r.methodName()))));
+        c.open();
+        server.deliver("$iothub/methods/POST/slow/?$rid=1", 0, new byte[0]);
+        server.deliver("$iothub/methods/POST/fast/?$rid=2", 0, new byte[0]);
+        FakeMqttServer.Publish first = awaitPublish("$iothub/methods/res/");
+        assertThat(first.topic()).isEqualTo("$iothub/methods/res/202/?$rid=2");
+        assertThat(first.body()).isEqualTo("{\"m\":\"fast\"}");
+        slow.completeExceptionally(new IllegalStateException("relay broke"));
+        assertThat(awaitPublish("$iothub/methods/res/").topic()).isEqualTo("$iothub/methods/res/500/?$rid=1");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.brink.edge.agent.RestartPolicyManager;
 import dev.brink.edge.agent.WorkloadSockets;
 import dev.brink.edge.hub.DesiredSink;
 import dev.brink.edge.hub.EdgeHub;
+import dev.brink.edge.hub.EdgeHubAssembly;
 import dev.brink.edge.hub.EdgeHubConfig;
 import dev.brink.edge.hub.EdgeHubParts;
 import dev.brink.edge.hub.EdgeHubSettings;
@@ -102,7 +103,7 @@ public final class EdgeRuntime implements AutoCloseable {
             options.trustedCaPem(hubCaPem);
         }
         ClientOptions hubOptions = options.build();
-        edgeHub = startEdgeHub(vertx, ca, hubName, deviceId, deviceKey, hubOptions, clock);
+        edgeHub = startEdgeHub(vertx, ca, hubName, deviceId, deviceKey, hubCaPem, hubOptions, clock);
         if (edgeHub != null) {
             closeables.push(edgeHub);
         }
@@ -139,11 +140,11 @@ public final class EdgeRuntime implements AutoCloseable {
     }
 
     /**
-     * The edge hub (issue 5), or null when {@code [edge_hub] enabled = false} or its parts are not wired in yet.
+     * The edge hub (issue 5), or null when {@code [edge_hub] enabled = false}.
      * Its TLS certificate is issued by the edge CA at every start (SANs: host, localhost, 127.0.0.1, gateway name).
      */
     private EdgeHub startEdgeHub(Vertx vertx, EdgeCa ca, String hubName, String deviceId, String deviceKey,
-            ClientOptions hubOptions, Clock clock) {
+            String hubCaPem, ClientOptions hubOptions, Clock clock) {
         EdgeHubConfig hubConfig = config.edgeHub();
         if (!hubConfig.enabled()) {
             LOG.info("edge hub disabled ([edge_hub] enabled = false): modules connect to {}",
@@ -158,32 +159,12 @@ public final class EdgeRuntime implements AutoCloseable {
                 .setCertValue(Buffer.buffer(cert.certificateChainPem()))
                 .setKeyValue(Buffer.buffer(cert.privateKeyPem())), clock);
         DesiredSink desiredSink = new DesiredSink(deviceId);
-        EdgeHubParts parts = null;
-        // ================================ TODO(integrator): the edge hub's parts ================================
-        // Fill in after merging the store/delivery (B), upstream (C), scope (D) and twins (E) branches; the edge hub
-        // owns the parts once EdgeHub.start is called (it closes them, also when its start fails), but a part that
-        // fails to open here must close the ones opened before it.
-        //
-        //   MessageStore store = SqliteMessageStore.open(dir.resolve("messages.db"),
-        //           StoreAndForwardSettings.DEFAULTS, clock);            // $edgeHub desired replaces the settings
-        //   IdentityCache scope = ScopeIdentityCache.open(dir.resolve("identities.db"),
-        //           new ScopeClient(/* D's constructor: the hub's HTTPS authority config.hubHttpsAuthority(), hubName,
-        //                              deviceId, deviceKey, the hub CA (hubCaPem), clock */), clock);
-        //   Upstream upstream = HubUpstream.start(new UpstreamSettings(hubName, deviceId, deviceKey, hubOptions),
-        //           scope::primaryKey);                                   // child devices sign with their own keys
-        //   TwinCache twins = DurableTwinCache.open(dir.resolve("twins.db"), upstream, desiredSink, clock);
-        //   Pumps pumps = new EndpointPumps(/* B's constructor, e.g. store, clock */);
-        //   Deliveries inputs = new ModuleInputDeliveries(deviceId, store);
-        //   parts = new EdgeHubParts(store, pumps, inputs, upstream, scope, twins, new MessageRouter(), desiredSink);
-        // =========================================================================================================
-        if (parts == null) {
-            LOG.warn("edge hub: its parts are not wired into this build (EdgeRuntime TODO); not started");
-            return null;
-        }
+        EdgeHubParts parts = EdgeHubAssembly.open(dir, new EdgeHubAssembly.HubAccess(hubName,
+                config.hubHttpsAuthority(), hubCaPem, deviceId, deviceKey, hubOptions), desiredSink, clock);
         return EdgeHub.start(vertx, settings, parts);
     }
 
-    /** The running edge hub, or null (disabled, or not wired in yet). */
+    /** The running edge hub, or null when it is disabled. */
     public EdgeHub edgeHub() {
         return edgeHub;
     }

@@ -64,6 +64,10 @@ public final class EdgeTestbed implements AutoCloseable {
                 [hub]
                 https_port = %d
                 ca_file = "%s"
+                [edge_hub]
+                mqtt_port = 0
+                https_port = 0
+                metrics_port = 0
                 [runtime]
                 type = "process"
                 [restart]

@@ -19,7 +19,10 @@ public interface Deliveries {
     /** Non-blocking notice that {@code id} was published (counts deliveries). */
     void delivering(IdentityKey to, String id);
 
-    /** The client PUBACKed {@code id}. */
+    /**
+     * The client PUBACKed {@code id}. Called on the connection's event loop: must not block; complete the future
+     * once the acknowledgement is recorded ({@link #pending} must not list {@code id} any more by then).
+     */
     CompletableFuture<Void> acknowledged(IdentityKey to, String id);
 
     /** No deliveries at all (a backend without C2D or inputs). */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM (the runtime stops its modules) and SIGKILL after a grace period; a shutdown hook does the same if
  * the benchmark is interrupted.
  */
-final class EdgeChild implements AutoCloseable {
+public final class EdgeChild implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final Process process;
@@ -29,7 +29,7 @@ final class EdgeChild implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    static EdgeChild start(List<String> jvmFlags, Path edgeToml, Path log) throws IOException {
+    public static EdgeChild start(List<String> jvmFlags, Path edgeToml, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
@@ -43,12 +43,12 @@ final class EdgeChild implements AutoCloseable {
         return new EdgeChild(process, log);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Waits until the log has a line containing {@code text}. */
-    void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+    public void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
         long stopAt = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < stopAt) {
             if (Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
@@ -63,7 +63,7 @@ final class EdgeChild implements AutoCloseable {
     }
 
     /** {@code VmRSS}, {@code VmHWM} (peak) in KiB and {@code Threads} from {@code /proc/<pid>/status}. */
-    Status status() throws IOException {
+    public Status status() throws IOException {
         long rss = 0;
         long hwm = 0;
         int threads = 0;
@@ -79,7 +79,7 @@ final class EdgeChild implements AutoCloseable {
         return new Status(rss, hwm, threads);
     }
 
-    record Status(long rssKib, long peakKib, int threads) {
+    public record Status(long rssKib, long peakKib, int threads) {
     }
 
     private static long number(String line) {

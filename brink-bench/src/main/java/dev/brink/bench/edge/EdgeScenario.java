@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Locale;
 
 /** One flag set: a fresh edge device and data dir, an edge runtime child JVM, deployments, then idle RSS. */
-final class EdgeScenario {
+public final class EdgeScenario {
     /**
      * What docs/edge-config.md recommends for production: a small heap that starts at 16 MiB and gives memory
      * back after a collection (the serial collector honours the free ratios; one GC thread, no concurrent-GC
      * structures), C1 only (the runtime is idle nearly always; C2's arenas and code cache cost more than they
      * earn) and bounded code cache and metaspace.
      */
-    static final String RECOMMENDED_FLAGS = "-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 "
+    public static final String RECOMMENDED_FLAGS = "-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 "
             + "-XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m";
 
     private final HubServer hub;

@@ -42,9 +42,20 @@ public record SasAudience(String host, String deviceId, String moduleId) {
         return parse(token.resourceDecoded());
     }
 
-    /** Host names are case-insensitive (the Java service SDK lower-cases them). */
+    /**
+     * Host names are case-insensitive (the Java service SDK lower-cases them). A {@code :port} after the token's
+     * host is ignored: Brink accepts {@code HostName=host:port} in connection strings, edge modules sign with
+     * {@code IOTEDGE_IOTHUBHOSTNAME} (the edge's HostName as configured) and the official SDK puts it into {@code sr}
+     * verbatim, while a server names itself without a port.
+     */
     public boolean hostMatches(String hostName) {
-        return host.equalsIgnoreCase(hostName);
+        return host.equalsIgnoreCase(hostName) || withoutPort(host).equalsIgnoreCase(hostName);
+    }
+
+    /** {@code host:port} → {@code host}; an IPv6 literal keeps its brackets. */
+    private static String withoutPort(String host) {
+        int colon = host.lastIndexOf(':');
+        return colon > host.lastIndexOf(']') && colon > 0 ? host.substring(0, colon) : host;
     }
 
     public boolean isHub() {

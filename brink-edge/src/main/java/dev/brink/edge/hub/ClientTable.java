@@ -3,6 +3,7 @@ package dev.brink.edge.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.id.IdentityKey;
+import dev.brink.mqtt.ClientIds;
 import dev.brink.core.json.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,12 +121,7 @@ final class ClientTable {
     }
 
     static IdentityKey parseClientId(String id) {
-        String[] parts = id.split("/", -1);
-        if (parts.length == 1 && !parts[0].isEmpty()) {
-            return IdentityKey.device(parts[0]);
-        }
-        return parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()
-                ? IdentityKey.module(parts[0], parts[1]) : null;
+        return ClientIds.parse(id);
     }
 
     private static void putTime(ObjectNode node, String field, Instant t) {

@@ -62,6 +62,10 @@ class EdgeRuntimeIT {
                 [hub]
                 https_port = %d
                 ca_file = "%s"
+                [edge_hub]
+                mqtt_port = 0
+                https_port = 0
+                metrics_port = 0
                 [runtime]
                 type = "process"
                 [listen]

@@ -40,7 +40,7 @@ public final class OfficialSdkModuleMain {
     }
 
     /** The SDK's unix socket abstraction over a JDK SocketChannel (the SDK ships no implementation). */
-    static final class JdkUnixChannel implements UnixDomainSocketChannel {
+    public static final class JdkUnixChannel implements UnixDomainSocketChannel {
         private SocketChannel channel;
 
         @Override

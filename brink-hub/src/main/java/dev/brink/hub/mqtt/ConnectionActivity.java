@@ -5,6 +5,7 @@ import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
 import dev.brink.hub.registry.RegistryService.ConnectionUpdate;
 import dev.brink.hub.store.HubStore;
+import dev.brink.mqtt.ConnectionListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * the registry per message: changes are collected in memory and written by {@link #flush()} (called every
  * {@link #FLUSH_INTERVAL}) as one store write; {@code lastActivityTime} is recorded at most once per
  * {@link #ACTIVITY_RESOLUTION} per identity, so telemetry at any rate costs one map lookup per message.
- * Connect/disconnect always produce an update (the latest one per flush wins).
+ * Connect/disconnect always produce an update (the latest one per flush wins). It is the hub backend's
+ * {@link ConnectionListener}: called on event loops, it only touches concurrent maps.
  */
-final class ConnectionActivity {
+final class ConnectionActivity implements ConnectionListener {
     static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
     static final Duration ACTIVITY_RESOLUTION = Duration.ofSeconds(30);
     private static final int STARTUP_PAGE = 1000;
@@ -39,13 +41,15 @@ final class ConnectionActivity {
         this.clock = clock;
     }
 
-    void connected(IdentityKey key) {
+    @Override
+    public void connected(IdentityKey key) {
         Instant now = clock.instant();
         lastRecorded.put(key, now);
         dirty.put(key, new ConnectionUpdate(key, Identity.CONNECTED, now, now));
     }
 
-    void disconnected(IdentityKey key) {
+    @Override
+    public void disconnected(IdentityKey key) {
         Instant now = clock.instant();
         lastRecorded.remove(key);
         dirty.merge(key, new ConnectionUpdate(key, Identity.DISCONNECTED, now, null),
@@ -53,7 +57,8 @@ final class ConnectionActivity {
     }
 
     /** An operation by the identity (telemetry, twin, method response): throttled. */
-    void active(IdentityKey key) {
+    @Override
+    public void active(IdentityKey key) {
         Instant last = lastRecorded.get(key);
         Instant now = clock.instant();
         if (last != null && Duration.between(last, now).compareTo(ACTIVITY_RESOLUTION) < 0) {

@@ -1,26 +1,18 @@
 package dev.brink.hub.mqtt;
 
-import dev.brink.core.error.BrinkException;
-import dev.brink.core.sas.SasAudience;
-import dev.brink.core.sas.SasToken;
-import dev.brink.core.sas.SasTokens;
-import dev.brink.hub.registry.Identity;
 import dev.brink.core.id.IdentityKey;
+import dev.brink.hub.registry.Identity;
 import dev.brink.hub.store.HubStore;
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import dev.brink.mqtt.Authentication;
+import dev.brink.mqtt.SasConnectRules;
+import dev.brink.mqtt.SasConnectRules.Lookup;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Checks a CONNECT (reference §1.2, §1.3): client id {@code {d}} or {@code {d}/{m}}, a username that (when it
- * has the IoT Hub shape) names the same identity, and a SAS token in the password signed with a key of that
- * identity — for a module also a device-audience token signed with its device's key (edgeHub's rule). The
- * HMAC is computed over the raw {@code sr} text, so encoded and unencoded audiences both work.
- *
- * <p>Refusals: no username/password → CONNACK 4 (bad user name or password); malformed client id → 2
- * (identifier rejected); everything else (unknown or disabled identity, non-SAS identity, malformed, forged,
- * expired or foreign token) → 5 (not authorized). The reason is only logged, never sent.
- * Blocking (reads the registry): call it off the event loop.
+ * Checks a CONNECT against the hub's registry with the shared {@link SasConnectRules} (reference §1.2, §1.3):
+ * the identity must exist and its device be enabled; the token is checked against the signer's keys, read in
+ * the same registry read. Blocking (reads the registry): call it off the event loop.
  */
 final class DeviceAuthenticator {
     private final HubStore store;
@@ -33,118 +25,22 @@ final class DeviceAuthenticator {
         this.clock = clock;
     }
 
-    /** The outcome: {@code key} and {@code tokenExpiresAt} when accepted, else a return code and a reason. */
-    record Result(IdentityKey key, long tokenExpiresAt, MqttConnectReturnCode refusal, String reason) {
-        static Result accepted(IdentityKey key, long expiresAt) {
-            return new Result(key, expiresAt, null, null);
-        }
-
-        static Result refused(MqttConnectReturnCode code, String reason) {
-            return new Result(null, 0, code, reason);
-        }
-
-        boolean isAccepted() {
-            return refusal == null;
-        }
+    Authentication authenticate(String clientId, String username, String password) {
+        return SasConnectRules.authenticate(hubHostName, clientId, username, password, clock.instant(), this::find);
     }
 
-    Result authenticate(String clientId, String username, String password) {
-        IdentityKey key = parseClientId(clientId);
-        if (key == null) {
-            return Result.refused(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                    "client id must be {deviceId} or {deviceId}/{moduleId}");
-        }
-        if (username == null || password == null) {
-            return Result.refused(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
-                    "no username/password (only SAS authentication is supported)");
-        }
-        String usernameProblem = checkUsername(username, key);
-        if (usernameProblem != null) {
-            return notAuthorized(usernameProblem);
-        }
-        try {
-            return checkToken(key, SasToken.parse(password));
-        } catch (BrinkException e) {
-            return notAuthorized(e.getMessage());
-        }
-    }
-
-    private Result checkToken(IdentityKey key, SasToken token) {
-        SasTokens.requireNotExpired(token, clock.instant());
-        SasAudience audience = SasAudience.of(token);
-        if (audience.isHub()) {
-            return notAuthorized("hub-level (policy) tokens are not accepted on the device endpoint");
-        }
-        if (!audience.hostMatches(hubHostName)) {
-            return notAuthorized("token audience host " + audience.host() + " is not this hub (" + hubHostName + ")");
-        }
-        if (!audience.deviceId().equalsIgnoreCase(key.deviceId())) {
-            return notAuthorized("token audience device " + audience.deviceId() + " is not " + key.deviceId());
-        }
-        if (audience.isModule() && (!key.isModule() || !audience.moduleId().equalsIgnoreCase(key.moduleId()))) {
-            return notAuthorized("token audience module " + audience.moduleId() + " does not match " + key);
-        }
-        IdentityKey signer = audience.isModule() ? key : IdentityKey.device(key.deviceId());
-        return store.read(view -> {
+    private Lookup find(IdentityKey key, IdentityKey signer) {
+        return store.<Lookup>read(view -> {
             Optional<Identity> device = view.registry().find(IdentityKey.device(key.deviceId()));
             Optional<Identity> identity = key.isModule() ? view.registry().find(key) : device;
             if (device.isEmpty() || identity.isEmpty()) {
-                return notAuthorized("unknown identity " + key);
+                return new Lookup.Refused("unknown identity " + key);
             }
             if (!device.get().enabled()) {
-                return notAuthorized("device " + key.deviceId() + " is disabled");
+                return new Lookup.Refused("device " + key.deviceId() + " is disabled");
             }
             Identity keys = signer.isModule() ? identity.get() : device.get();
-            if (!"sas".equals(keys.authType())) {
-                return notAuthorized(signer + " does not use SAS authentication");
-            }
-            if (!SasTokens.signatureMatches(token, keys.primaryKey())
-                    && !SasTokens.signatureMatches(token, keys.secondaryKey())) {
-                return notAuthorized("token signature does not match the keys of " + signer);
-            }
-            return Result.accepted(key, token.expiresAt());
+            return new Lookup.Keys(keys.authType(), keys.primaryKey(), keys.secondaryKey());
         });
-    }
-
-    /** {@code {d}} or {@code {d}/{m}}; null when it has another shape. */
-    static IdentityKey parseClientId(String clientId) {
-        if (clientId == null || clientId.isEmpty()) {
-            return null;
-        }
-        String[] parts = clientId.split("/", -1);
-        if (parts.length == 1) {
-            return IdentityKey.device(parts[0]);
-        }
-        if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-            return IdentityKey.module(parts[0], parts[1]);
-        }
-        return null;
-    }
-
-    /**
-     * The lenient username rule: {@code {hub}/{d}[/{m}]/?query} (or legacy {@code {hub}/{d}/api-version=..}).
-     * Only when the username has that shape are its ids compared with the client id; anything else
-     * (e.g. a plain test client's username) is ignored — the token decides. Returns a problem or null.
-     */
-    static String checkUsername(String username, IdentityKey key) {
-        String[] seg = username.split("/", -1);
-        if (seg.length < 3) {
-            return null;
-        }
-        String last = seg[seg.length - 1];
-        if (!last.startsWith("?") && !last.contains("api-version=")) {
-            return null;
-        }
-        if (!seg[1].equals(key.deviceId())) {
-            return "username names device " + seg[1] + " but the client id is " + key;
-        }
-        if (seg.length == 4 && !seg[2].equals(String.valueOf(key.moduleId()))) {
-            return "username names module " + seg[2] + " but the client id is " + key;
-        }
-        return null;
-    }
-
-    private static Result notAuthorized(String reason) {
-        return Result.refused(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, reason);
     }
 }

@@ -10,15 +10,16 @@ import dev.brink.core.twin.TwinUpdate;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.store.HubStore;
 import dev.brink.hub.twin.TwinService;
-import io.vertx.core.Future;
+import dev.brink.mqtt.TwinReply;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The twin operations a device can do over MQTT (reference §2.5), answered as {@link Reply}s for
+ * The twin operations a device can do over MQTT (reference §2.5), answered as {@link TwinReply}s for
  * {@code $iothub/twin/res/{status}/?$rid=..[&$version=..]}: GET → 200 with
  * {@code {"desired":..,"reported":..}}; reported PATCH → 204 with the new reported version; errors → their
  * HTTP status with a JSON body {@code {"errorCode","message","trackingId","timestampUtc"}} (Node ignores the
@@ -40,24 +41,20 @@ final class TwinRequests {
         this.clock = clock;
     }
 
-    /** A twin response: status, {@code $version} for the topic (or null) and body. */
-    record Reply(int status, Long version, byte[] body) {
-    }
-
-    /** Completes on the caller's Vert.x context (the store read runs on a worker). */
-    Future<Reply> get(IdentityKey key) {
+    /** The store read runs on a Vert.x worker; the head hops back to the connection's context. */
+    CompletableFuture<TwinReply> get(IdentityKey key) {
         return vertx.executeBlocking(() -> {
             try {
                 ObjectNode json = twins.getDocument(key).toDeviceJson();
-                return new Reply(200, null, Json.MAPPER.writeValueAsBytes(json));
+                return new TwinReply(200, null, Json.MAPPER.writeValueAsBytes(json));
             } catch (RuntimeException e) {
                 return error(e);
             }
-        }, false);
+        }, false).toCompletionStage().toCompletableFuture();
     }
 
-    /** Completes on the store's acknowledgement thread; the caller hops back to its context. */
-    java.util.concurrent.CompletableFuture<Reply> patchReported(IdentityKey key, Long expectedVersion, byte[] body) {
+    /** Completes on the store's acknowledgement thread; the head hops back to the connection's context. */
+    CompletableFuture<TwinReply> patchReported(IdentityKey key, Long expectedVersion, byte[] body) {
         JsonNode patch;
         try {
             patch = Json.parse(body);
@@ -65,7 +62,7 @@ final class TwinRequests {
                 throw BrinkException.invalid("the reported properties patch must be a JSON object");
             }
         } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(error(e));
+            return CompletableFuture.completedFuture(error(e));
         }
         return store.write(tx -> {
             TwinService.requireIdentity(tx, key);
@@ -79,11 +76,11 @@ final class TwinRequests {
                 tx.twins().put(key, update.twin());
             }
             return update.twin().reportedVersion();
-        }).handle((version, e) -> e == null ? new Reply(204, version, new byte[0]) : error(e));
+        }).handle((version, e) -> e == null ? new TwinReply(204, version, new byte[0]) : error(e));
     }
 
     /** The error reply for {@code e}: its IoT Hub code, or 500 for anything unexpected. */
-    Reply error(Throwable e) {
+    TwinReply error(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         ErrorCode code = cause instanceof BrinkException be ? be.errorCode() : ErrorCode.ServerError;
         String message = cause instanceof BrinkException ? cause.getMessage() : "internal error";
@@ -92,6 +89,6 @@ final class TwinRequests {
         body.put("message", message);
         body.put("trackingId", UUID.randomUUID().toString());
         body.put("timestampUtc", clock.instant().toString());
-        return new Reply(code.httpStatus(), null, body.toString().getBytes(StandardCharsets.UTF_8));
+        return new TwinReply(code.httpStatus(), null, body.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

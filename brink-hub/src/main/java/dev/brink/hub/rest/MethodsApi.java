@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.json.Json;
-import dev.brink.hub.mqtt.DeviceConnections;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.registry.RegistryService;
+import dev.brink.mqtt.Connections;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -24,9 +24,9 @@ public final class MethodsApi {
     static final int MAX_TIMEOUT_S = 300;
 
     private final RegistryService registry;
-    private final DeviceConnections connections;
+    private final Connections connections;
 
-    public MethodsApi(RegistryService registry, DeviceConnections connections) {
+    public MethodsApi(RegistryService registry, Connections connections) {
         this.registry = registry;
         this.connections = connections;
     }

@@ -1,9 +1,9 @@
 package dev.brink.hub.rest;
 
-import dev.brink.hub.mqtt.DeviceEndpoint;
 import dev.brink.hub.security.AccessPolicy;
 import dev.brink.hub.security.HubCertificates;
 import dev.brink.hub.security.ServiceAuthenticator;
+import dev.brink.mqtt.ProtocolHead;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -12,7 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -60,12 +59,10 @@ public final class RestServer implements AutoCloseable {
                 .setPort(port)
                 .setSsl(true)
                 .setKeyCertOptions(certificates.keyCertOptions())
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
-                // MQTT over WebSocket on /$iothub/websocket (dev.brink.hub.mqtt.WebSocketBridge): MQTT.js refuses
-                // a handshake without the "mqtt" sub-protocol; one MQTT packet (up to ~320 KB) travels in one frame.
-                .setWebSocketSubProtocols(List.of(DeviceEndpoint.WEBSOCKET_SUB_PROTOCOL))
-                .setMaxWebSocketFrameSize(DeviceEndpoint.WEBSOCKET_MAX_FRAME_BYTES)
-                .setMaxWebSocketMessageSize(DeviceEndpoint.WEBSOCKET_MAX_FRAME_BYTES);
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
+        // MQTT over WebSocket on /$iothub/websocket (mounted by dev.brink.mqtt.ProtocolHead): MQTT.js refuses
+        // a handshake without the "mqtt" sub-protocol; one MQTT packet (up to ~320 KB) travels in one frame.
+        ProtocolHead.webSocketReady(options);
         server = await(vertx.createHttpServer(options).requestHandler(router).listen());
         return server.actualPort();
     }

@@ -16,6 +16,8 @@ import dev.brink.hub.mqtt.MqttTestSupport.TestClient;
 import dev.brink.hub.registry.Identity;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.hub.testing.TestHub;
+import dev.brink.mqtt.Connections;
+import dev.brink.mqtt.MethodResult;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -121,7 +123,7 @@ class MqttDeviceTrafficTest {
     @Test
     void directMethodsRoundTripThroughDeviceConnectionsAndRest() throws Exception {
         Identity d = device(hub, "method-dev");
-        DeviceConnections connections = hub.hub().deviceEndpoint().connections();
+        Connections connections = hub.hub().deviceEndpoint().connections();
         assertThatThrownBy(() -> connections.invokeMethod(d.key(), "reboot", null, Duration.ofMillis(200),
                 Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)

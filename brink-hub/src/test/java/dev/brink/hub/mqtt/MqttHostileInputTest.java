@@ -12,6 +12,7 @@ import dev.brink.hub.events.DeviceEvent;
 import dev.brink.hub.mqtt.MqttTestSupport.TestClient;
 import dev.brink.hub.registry.Identity;
 import dev.brink.hub.testing.TestHub;
+import dev.brink.mqtt.ProtocolHead;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
@@ -126,7 +127,7 @@ class MqttHostileInputTest {
     void garbageBeforeConnectIsDropped() throws Exception {
         try (SSLSocket socket = (SSLSocket) TestHub.sslContextTrusting(hub.hub().caCertificatePem()).getSocketFactory()
                 .createSocket("127.0.0.1", hub.hub().mqttPort())) {
-            socket.setSoTimeout((DeviceEndpoint.CONNECT_TIMEOUT_SECONDS + 10) * 1000);
+            socket.setSoTimeout((ProtocolHead.CONNECT_TIMEOUT_SECONDS + 10) * 1000);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();
             out.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n\u0000\u00ff\u0010garbage".getBytes(StandardCharsets.ISO_8859_1));
@@ -143,7 +144,7 @@ class MqttHostileInputTest {
                 // a reset is a close too
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .isLessThanOrEqualTo(Duration.ofSeconds(DeviceEndpoint.CONNECT_TIMEOUT_SECONDS + 5));
+                    .isLessThanOrEqualTo(Duration.ofSeconds(ProtocolHead.CONNECT_TIMEOUT_SECONDS + 5));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.brink.hub.events.DeviceEvent;
 import dev.brink.hub.registry.Identity;
 import dev.brink.hub.testing.TestHub;
+import dev.brink.mqtt.ProtocolHead;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +32,7 @@ class MqttWebSocketTest {
     }
 
     private static String uri() {
-        return "wss://127.0.0.1:" + hub.hub().httpsPort() + WebSocketBridge.PATH + "?iothub-no-client-cert=true";
+        return "wss://127.0.0.1:" + hub.hub().httpsPort() + ProtocolHead.WEBSOCKET_PATH + "?iothub-no-client-cert=true";
     }
 
     @Test

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code identities.db} ({@link IdentityDb}) and in memory as one immutable {@link ScopeSnapshot}.
  *
  * <p>Refreshes: at {@link #open}, every {@code refreshInterval} (default 1 h) on its own thread, and on demand when
- * a client id that is not in the cache connects — at most once per {@link #ON_DEMAND_MIN_GAP} (10 s), so unknown
- * clients cannot hammer the hub. A refresh fetches every page first, writes the whole scope in one durable
+ * a client id that is not in the cache connects or a cached one is refused (keys changed at the hub) — at most once
+ * per {@link #ON_DEMAND_MIN_GAP} (10 s), so unknown or wrong clients cannot hammer the hub. A refresh fetches every page first, writes the whole scope in one durable
  * transaction and only then swaps the in-memory snapshot: identities removed or disabled at the hub are refused
  * from then on. If the hub cannot be reached the cache stays as it was, so authentication works offline after
  * one sync (the file is read back at the next open). See README.md.
@@ -92,7 +92,16 @@ public final class ScopeIdentityCache implements IdentityCache {
         if (key != null && !known(snapshot, key)) {
             refreshOnDemand(key);
         }
-        return ScopeRules.authenticate(snapshot, client.hubHostName(), clientId, username, password, clock.instant());
+        Authentication result = ScopeRules.authenticate(snapshot, client.hubHostName(), clientId, username, password,
+                clock.instant());
+        // A known identity refused (e.g. its keys changed at the hub since the last sync: a deployment applied before
+        // the edge started creates module identities with keys the agent then replaces by derived ones) gets one
+        // on-demand refresh and a second check — the reference edge hub also re-fetches an identity on auth failure.
+        if (key != null && result instanceof Authentication.Refused && refreshAfterRefusal(key)) {
+            result = ScopeRules.authenticate(snapshot, client.hubHostName(), clientId, username, password,
+                    clock.instant());
+        }
+        return result;
     }
 
     @Override
@@ -156,6 +165,23 @@ public final class ScopeIdentityCache implements IdentityCache {
             lastOnDemand = now;
             LOG.info("Unknown client {}: refreshing the device scope", key);
             refresh(); // re-entrant: holds the same lock
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /** True if the scope was refreshed for this refused known client (same 10 s gap as for unknown ones). */
+    private boolean refreshAfterRefusal(IdentityKey key) {
+        refreshLock.lock();
+        try {
+            Instant now = clock.instant();
+            if (lastOnDemand != null && now.isBefore(lastOnDemand.plus(ON_DEMAND_MIN_GAP))) {
+                return false;
+            }
+            lastOnDemand = now;
+            LOG.info("Client {} refused with the cached scope: refreshing the device scope", key);
+            refresh(); // re-entrant: holds the same lock
+            return true;
         } finally {
             refreshLock.unlock();
         }

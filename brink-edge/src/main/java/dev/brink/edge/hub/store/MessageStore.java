@@ -3,7 +3,9 @@ package dev.brink.edge.hub.store;
 import dev.brink.core.message.Message;
 import dev.brink.core.route.StoreAndForwardSettings;
 import dev.brink.edge.hub.routing.RoutedEndpoint;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,6 +28,24 @@ public interface MessageStore extends AutoCloseable {
      * within a priority, skipping (and dropping, counted as {@code ttl_expiry}) expired ones.
      */
     List<QueuedMessage> peek(String endpointId, int limit);
+
+    /**
+     * Blocking. Like {@link #peek(String, int)} but leaves out the entries in {@code skip} (a pump's messages in
+     * flight), so a pump with a window of outstanding sends does not re-read them. Implementations should skip
+     * them without decoding their bodies.
+     */
+    default List<QueuedMessage> peek(String endpointId, int limit, Set<Long> skip) {
+        List<QueuedMessage> result = new ArrayList<>(limit);
+        for (QueuedMessage m : peek(endpointId, limit + skip.size())) {
+            if (result.size() == limit) {
+                break;
+            }
+            if (!skip.contains(m.entryId())) {
+                result.add(m);
+            }
+        }
+        return result;
+    }
 
     /** The entries were delivered: removes them; a message's body goes when its last entry goes. */
     CompletableFuture<Void> remove(String endpointId, List<Long> entryIds);

@@ -163,6 +163,13 @@ class ScopeIdentityCacheTest {
         assertRefused(connect("edge1/nosuch", token("edge1", edgeKey)), ConnectRefusal.NOT_AUTHORIZED,
                 "unknown identity");
         assertThat(cache.primaryKey(filter)).contains(filterKey);
+        // the official SDK signs with IOTEDGE_IOTHUBHOSTNAME verbatim, which carries the hub's port if it has one
+        String withPort = SasTokens.create(hub.hostName() + ":8883/devices/edge1/modules/filter", filterKey,
+                Instant.now().plus(Duration.ofHours(1)).getEpochSecond(), null);
+        assertAccepted(connect("edge1/filter", withPort), filter);
+        String otherHost = SasTokens.create("other" + hub.hostName() + ":8883/devices/edge1/modules/filter",
+                filterKey, Instant.now().plus(Duration.ofHours(1)).getEpochSecond(), null);
+        assertRefused(connect("edge1/filter", otherHost), ConnectRefusal.NOT_AUTHORIZED, "audience host");
     }
 
     @Test
@@ -195,6 +202,20 @@ class ScopeIdentityCacheTest {
         assertRefused(connect("child3", token("child3", key3)), ConnectRefusal.NOT_AUTHORIZED, "unknown identity");
         clock.advance(Duration.ofSeconds(6));
         assertAccepted(connect("child3", token("child3", key3)), IdentityKey.device("child3"));
+    }
+
+    @Test
+    void aKnownModuleWhoseKeysChangedAtTheHubIsAcceptedAfterTheOnDemandRefresh() {
+        // as when a deployment created the module identity before the edge started, and the agent then set its keys
+        cache = open();
+        service.deleteModule("edge1", "filter", null);
+        String newKey = key(service.createModule("edge1", "filter", null));
+        IdentityKey filter = IdentityKey.module("edge1", "filter");
+        assertAccepted(connect("edge1/filter", token("edge1/modules/filter", newKey)), filter);
+        assertThat(cache.primaryKey(filter)).contains(newKey);
+        // a wrong key still fails, and within 10 s of that refresh the hub is not asked again
+        assertRefused(connect("edge1/filter", token("edge1/modules/filter", filterKey)), ConnectRefusal.NOT_AUTHORIZED,
+                "signature does not match");
     }
 
     @Test

@@ -1,13 +1,10 @@
 package dev.brink.hub.c2d.sqlite;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
-import dev.brink.core.json.Json;
 import dev.brink.core.message.Message;
+import dev.brink.core.message.MessagePropertiesJson;
 import dev.brink.core.message.PropertyBag;
-import dev.brink.core.message.SystemProperty;
 import dev.brink.hub.c2d.CloudToDeviceStore;
 import dev.brink.hub.c2d.StoredC2d;
 import dev.brink.infra.sqlite.ConnectionSettings;
@@ -23,7 +20,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -224,29 +220,11 @@ public final class SqliteCloudToDeviceStore implements CloudToDeviceStore {
 
     /** {@code {"system":{"$.mid":..},"app":{..}}}: wire names, so PropertyBag restores exactly what was sent. */
     static String propertiesJson(Message message) {
-        ObjectNode json = Json.object();
-        ObjectNode system = json.putObject("system");
-        for (SystemProperty p : SystemProperty.values()) {
-            String value = p.valueOf(message);
-            if (value != null) {
-                system.put(p.wireName(), value);
-            }
-        }
-        ObjectNode app = json.putObject("app");
-        message.properties().forEach(app::put);
-        return Json.write(json);
+        return MessagePropertiesJson.write(message);
     }
 
     static Message message(String propertiesJson, byte[] body) {
-        JsonNode json = Json.parse(propertiesJson);
-        return new PropertyBag.Parsed(toMap(json.path("system")), toMap(json.path("app"))).toBuilder().body(body)
-                .build();
-    }
-
-    private static Map<String, String> toMap(JsonNode node) {
-        Map<String, String> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-        return map;
+        return MessagePropertiesJson.read(propertiesJson).body(body).build();
     }
 
     private static BrinkException failure(String what, SQLException e) {

@@ -28,8 +28,12 @@ final class EventAppender implements GroupListener {
         return committed;
     }
 
-    /** Inserts the event at the next offset and returns that offset; an insert that fails takes none. */
-    long append(DeviceEvent e) {
+    /**
+     * Inserts the event at the next offset and returns that offset; an insert that fails takes none. The
+     * properties come already encoded ({@link SqliteEventLog#append} encodes them on the caller's thread), so
+     * the single writer thread, which every device's telemetry passes through, only binds and inserts.
+     */
+    long append(DeviceEvent e, String systemJson, String applicationJson) {
         long offset = pending;
         try {
             PreparedStatement insert = session.prepare(SqliteEventLog.INSERT);
@@ -37,8 +41,8 @@ final class EventAppender implements GroupListener {
             insert.setLong(2, e.enqueuedTime().toEpochMilli());
             insert.setString(3, e.deviceId());
             insert.setString(4, e.moduleId());
-            insert.setString(5, SqliteEventLog.toJson(e.systemProperties()));
-            insert.setString(6, SqliteEventLog.toJson(e.applicationProperties()));
+            insert.setString(5, systemJson);
+            insert.setString(6, applicationJson);
             insert.setBytes(7, e.body());
             insert.executeUpdate();
         } catch (SQLException ex) {

@@ -99,7 +99,10 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public CompletableFuture<Long> append(DeviceEvent event) {
-        return writer.submit(tx -> tx.append(event));
+        // Encoded here, on the caller's thread (an MQTT event loop), not on the writer thread all appends share.
+        String system = toJson(event.systemProperties());
+        String application = toJson(event.applicationProperties());
+        return writer.submit(tx -> tx.append(event, system, application));
     }
 
     @Override
@@ -137,6 +140,9 @@ public final class SqliteEventLog implements EventLog {
     }
 
     static String toJson(Map<String, String> map) {
+        if (map.isEmpty()) {
+            return "{}"; // most telemetry has no application properties
+        }
         try {
             return Json.MAPPER.writeValueAsString(map);
         } catch (JsonProcessingException e) {

@@ -1,6 +1,5 @@
-package dev.brink.hub.mqtt;
+package dev.brink.mqtt;
 
-import dev.brink.hub.store.HubStore;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -11,23 +10,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles each CONNECT: MQTT 3.1.1 only, authentication and session loading on a worker thread (both read
- * the store), then on the connection's event loop either CONNACK 0 with a new {@link DeviceConnection} or
- * a refusal code (the codec closes the connection after a refusing CONNACK).
+ * Handles each CONNECT: MQTT 3.1.1 only, the backend's authentication and session loading on a worker thread
+ * (both may read storage), then on the connection's event loop either CONNACK 0 with a new
+ * {@link DeviceConnection} or a refusal code (the codec closes the connection after a refusing CONNACK).
  */
 final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
     private static final int MQTT_3_1_1 = 4;
 
-    private final DeviceAuthenticator authenticator;
     private final EndpointContext env;
 
-    ConnectHandler(DeviceAuthenticator authenticator, EndpointContext env) {
-        this.authenticator = authenticator;
+    ConnectHandler(EndpointContext env) {
         this.env = env;
     }
 
-    private record Decision(DeviceAuthenticator.Result auth, Map<String, Integer> session) {
+    private record Decision(Authentication auth, Map<String, Integer> session) {
     }
 
     @Override
@@ -55,35 +52,43 @@ final class ConnectHandler implements Handler<MqttEndpoint> {
                 endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
                 return;
             }
-            DeviceAuthenticator.Result result = ar.result().auth();
-            if (!result.isAccepted()) {
+            if (ar.result().auth() instanceof Authentication.Refused refused) {
                 LOG.info("CONNECT of client id '{}' from {} refused ({}): {}", abbreviate(clientId),
-                        endpoint.remoteAddress(), result.refusal(), result.reason());
-                endpoint.reject(result.refusal());
+                        endpoint.remoteAddress(), refused.code(), refused.reason());
+                endpoint.reject(returnCode(refused.code()));
                 return;
             }
-            new DeviceConnection(endpoint, context, result.key(), ar.result().session(), env)
-                    .start(result.tokenExpiresAt());
+            Authentication.Accepted accepted = (Authentication.Accepted) ar.result().auth();
+            new DeviceConnection(endpoint, context, accepted.key(), ar.result().session(), env)
+                    .start(accepted.tokenExpiresAt());
         });
     }
 
     /** Authenticates; then drops the stored session (clean) or loads its subscriptions (persistent). */
     private Decision decide(String clientId, MqttAuth auth, boolean clean) {
-        DeviceAuthenticator.Result result = authenticator.authenticate(clientId,
+        Authentication result = env.backend().authenticate(clientId,
                 auth == null ? null : auth.getUsername(), auth == null ? null : auth.getPassword());
-        if (!result.isAccepted()) {
+        if (result == null) {
+            throw new IllegalStateException("the backend returned no authentication outcome");
+        }
+        if (!(result instanceof Authentication.Accepted)) {
             return new Decision(result, Map.of());
         }
-        HubStore store = env.store();
         if (clean) {
-            // Most clean-session clients never had a session: a read is far cheaper than a durable write.
             // Waiting here (a worker thread) keeps the order: the old session is gone before any new SUBSCRIBE.
-            if (!store.read(view -> view.sessions().subscriptions(clientId)).isEmpty()) {
-                store.write(tx -> tx.sessions().delete(clientId)).join();
-            }
+            env.sessions().clear(clientId);
             return new Decision(result, Map.of());
         }
-        return new Decision(result, store.read(view -> view.sessions().subscriptions(clientId)));
+        return new Decision(result, env.sessions().load(clientId));
+    }
+
+    private static MqttConnectReturnCode returnCode(ConnectRefusal refusal) {
+        return switch (refusal) {
+            case IDENTIFIER_REJECTED -> MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+            case SERVER_UNAVAILABLE -> MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+            case BAD_USERNAME_OR_PASSWORD -> MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
+            case NOT_AUTHORIZED -> MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+        };
     }
 
     private static String abbreviate(String s) {

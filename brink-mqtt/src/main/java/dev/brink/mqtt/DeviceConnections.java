@@ -1,11 +1,11 @@
-package dev.brink.hub.mqtt;
+package dev.brink.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
-import dev.brink.core.json.Json;
 import dev.brink.core.id.IdentityKey;
+import dev.brink.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,13 +19,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live MQTT connections of the hub, one per identity (client id): takeover, online state, direct
- * method calls and the fan-out of desired-property and C2D notifications. Thread-safe; every call into a
+ * The live MQTT connections of a head, one per identity (client id): takeover, online state, direct
+ * method calls and the fan-out of desired-property and delivery notifications. Thread-safe; every call into a
  * connection is handed to that connection's event loop.
  */
-public final class DeviceConnections {
+final class DeviceConnections implements Connections {
     /** Direct method payload limit, each way (reference §8). */
-    public static final int MAX_METHOD_PAYLOAD_BYTES = 128 * 1024;
+    static final int MAX_METHOD_PAYLOAD_BYTES = 128 * 1024;
 
     private final Map<IdentityKey, DeviceConnection> live = new ConcurrentHashMap<>();
     private final Map<IdentityKey, List<CompletableFuture<Void>>> onlineWaiters = new ConcurrentHashMap<>();
@@ -33,17 +33,20 @@ public final class DeviceConnections {
     private final AtomicLong requestIds = new AtomicLong();
 
     /** True when the identity is connected and subscribed to {@code $iothub/methods/POST/#}. */
+    @Override
     public boolean isOnline(IdentityKey key) {
         DeviceConnection c = live.get(key);
         return c != null && c.subscribedToMethods();
     }
 
     /** True when the identity has a live MQTT connection (whatever it subscribed to). */
+    @Override
     public boolean isConnected(IdentityKey key) {
         return live.containsKey(key);
     }
 
     /** The identities connected right now. */
+    @Override
     public Collection<IdentityKey> connected() {
         return List.copyOf(live.keySet());
     }
@@ -56,6 +59,7 @@ public final class DeviceConnections {
      *
      * @param payload any JSON, or null for an empty request body
      */
+    @Override
     public CompletableFuture<MethodResult> invokeMethod(IdentityKey key, String methodName, JsonNode payload,
             Duration connectTimeout, Duration responseTimeout) {
         if (methodName == null || methodName.isEmpty() || methodName.contains("/") || methodName.contains("+")
@@ -147,25 +151,32 @@ public final class DeviceConnections {
         }
     }
 
-    /** A committed desired-property change (TwinService listener): pushed to the identity if connected. */
-    void desiredChanged(IdentityKey key, ObjectNode patch) {
+    // ---- called by the backend's owner ----
+
+    /** A committed desired-property change: pushed to the identity if connected and subscribed. */
+    @Override
+    public void publishDesired(IdentityKey key, ObjectNode patch) {
         DeviceConnection c = live.get(key);
         if (c != null) {
             c.publishDesired(patch);
         }
     }
 
-    /** A C2D message was enqueued for {@code deviceId}: deliver it if the device is connected. */
-    void c2dEnqueued(String deviceId) {
-        DeviceConnection c = live.get(IdentityKey.device(deviceId));
+    /** New deliveries for {@code key}: fetched if it is connected and subscribed to its delivery filter. */
+    @Override
+    public void deliveriesAvailable(IdentityKey key) {
+        DeviceConnection c = live.get(key);
         if (c != null) {
-            c.deliverC2d();
+            c.deliveriesAvailable();
         }
     }
 
-    /** Closes every connection (hub shutdown). */
-    void closeAll() {
-        live.values().forEach(DeviceConnection::close);
+    @Override
+    public void disconnect(IdentityKey key) {
+        DeviceConnection c = live.get(key);
+        if (c != null) {
+            c.close("disconnected by the server (identity deleted or disabled)");
+        }
     }
 
     private static JsonNode parseOrNull(byte[] body) {

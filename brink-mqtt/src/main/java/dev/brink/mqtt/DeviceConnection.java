@@ -1,34 +1,34 @@
-package dev.brink.hub.mqtt;
+package dev.brink.mqtt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.brink.core.error.ErrorCode;
+import dev.brink.core.id.IdentityKey;
 import dev.brink.core.json.Json;
 import dev.brink.core.message.IotHubTopic;
 import dev.brink.core.message.IotHubTopics;
 import dev.brink.core.message.PropertyBag;
 import dev.brink.core.message.TopicFilter;
 import dev.brink.core.sas.SasTokens;
-import dev.brink.hub.events.DeviceEvent;
-import dev.brink.core.id.IdentityKey;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPublishMessage;
-import io.vertx.mqtt.messages.MqttSubscribeMessage;
-import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accepted MQTT connection of a device or module. All its state is confined to its Vert.x event-loop
- * context: handlers run there, and work finishing elsewhere (store, events log) hops back with
- * {@link Context#runOnContext} before touching the endpoint. See README.md for the rules it implements.
+ * One accepted MQTT connection of a device or module: topic dispatch and refusals, subscriptions, PUBACK order,
+ * twin replies, method requests, desired pushes, deliveries, the token timer. All its state is confined to its
+ * Vert.x event-loop context: handlers run there, and work finishing elsewhere (the backend's futures) hops back
+ * with {@link Context#runOnContext} before touching the endpoint. See README.md for the rules it implements.
  */
 final class DeviceConnection {
     /** Device-to-cloud message limit (reference §8). */
@@ -38,11 +38,11 @@ final class DeviceConnection {
     private final MqttEndpoint endpoint;
     private final Context context;
     private final IdentityKey key;
-    private final String clientId;
-    private final boolean persistent;
     private final EndpointContext env;
-    private final Map<String, Integer> subscriptions;
-    private final C2dDelivery c2d;
+    private final Subscriptions subscriptions;
+    private final String deliveryFilter;
+    private final DeliverySender deliveries;
+    private final PubackWriter pubacks;
     private final PubackBatch durableAcks;
     private long expiryTimer = -1;
     private boolean closed;
@@ -52,12 +52,13 @@ final class DeviceConnection {
         this.endpoint = endpoint;
         this.context = context;
         this.key = key;
-        this.clientId = endpoint.clientIdentifier();
-        this.persistent = !endpoint.isCleanSession();
         this.env = env;
-        this.subscriptions = new java.util.concurrent.ConcurrentHashMap<>(session);
-        this.c2d = new C2dDelivery(endpoint, key, env);
-        this.durableAcks = new PubackBatch(context, this::acknowledgeDurable, this::refuse);
+        this.subscriptions = new Subscriptions(endpoint, context, key, session, env.sessions(), () -> closed,
+                this::afterSubscribe);
+        this.deliveryFilter = Subscriptions.deliveryFilter(key);
+        this.deliveries = new DeliverySender(endpoint, context, key, env);
+        this.pubacks = PubackWriter.of(endpoint);
+        this.durableAcks = new PubackBatch(context, this::acknowledgeDurable, this::flushDurable, this::refuse);
     }
 
     IdentityKey key() {
@@ -67,18 +68,19 @@ final class DeviceConnection {
     /** Installs the handlers, sends CONNACK 0 and arms the token-expiry timer. On the connection's context. */
     void start(long tokenExpiresAt) {
         endpoint.publishHandler(this::onPublish);
-        endpoint.subscribeHandler(this::onSubscribe);
-        endpoint.unsubscribeHandler(this::onUnsubscribe);
-        endpoint.publishAcknowledgeHandler(c2d::acknowledged);
+        endpoint.subscribeHandler(subscriptions::onSubscribe);
+        endpoint.unsubscribeHandler(subscriptions::onUnsubscribe);
+        endpoint.publishAcknowledgeHandler(deliveries::acknowledged);
         endpoint.exceptionHandler(e -> refuse("connection error: " + e));
         endpoint.closeHandler(v -> onClosed());
-        endpoint.accept(persistent && !subscriptions.isEmpty());
+        endpoint.accept(subscriptions.sessionPresent());
         armExpiryTimer(tokenExpiresAt);
         env.connections().register(this);
-        env.activity().connected(key);
-        LOG.debug("{} connected (clean session {}, {} stored subscriptions)", key, !persistent, subscriptions.size());
-        if (subscriptions.containsKey(deviceBoundFilter())) {
-            c2d.deliver();
+        env.listener().connected(key);
+        LOG.debug("{} connected (clean session {}, {} stored subscriptions)", key, endpoint.isCleanSession(),
+                subscriptions.size());
+        if (subscriptions.contains(deliveryFilter)) {
+            deliveries.deliver();
         }
     }
 
@@ -115,11 +117,11 @@ final class DeviceConnection {
         }
         if (topic instanceof IotHubTopic.TwinGet g) {
             ackNow(m);
-            env.twins().get(key).onSuccess(r -> twinReply(g.requestId(), r));
+            answerTwin(g.requestId(), () -> env.backend().getTwin(key));
         } else if (topic instanceof IotHubTopic.TwinReportedPatch p) {
             ackNow(m);
-            env.twins().patchReported(key, p.version(), m.payload().getBytes())
-                    .thenAccept(r -> context.runOnContext(v -> twinReply(p.requestId(), r)));
+            byte[] patch = m.payload().getBytes();
+            answerTwin(p.requestId(), () -> env.backend().patchReported(key, p.version(), patch));
         } else if (topic instanceof IotHubTopic.MethodResponse r) {
             ackNow(m);
             env.connections().methodResponse(key, r.requestId(), r.status(), m.payload().getBytes());
@@ -127,15 +129,16 @@ final class DeviceConnection {
             refuse("devices may not publish to " + abbreviate(m.topicName()));
             return;
         }
-        env.activity().active(key);
+        env.listener().active(key);
     }
 
     /**
-     * Telemetry is appended to the events log and acknowledged only once durable; PUBACKs leave in the
-     * order of the PUBLISHes because the log completes appends in order and this context runs them in order.
+     * Telemetry (and module outputs) go to the backend and are acknowledged only once it says durable; PUBACKs
+     * leave in the order of the PUBLISHes ({@link PubackBatch} releases them in line, whatever order the backend
+     * completes in). A refusal or failure closes the connection after the PUBACKs ahead of it.
      */
     private void onTelemetry(MqttPublishMessage m, IotHubTopic.Telemetry t) {
-        if (!t.deviceId().equals(key.deviceId()) || !java.util.Objects.equals(t.moduleId(), key.moduleId())) {
+        if (!t.deviceId().equals(key.deviceId()) || !Objects.equals(t.moduleId(), key.moduleId())) {
             refuse("telemetry topic " + abbreviate(m.topicName()) + " names another identity");
             return;
         }
@@ -146,7 +149,7 @@ final class DeviceConnection {
         }
         PropertyBag.Parsed bag = t.properties();
         Map<String, String> system = new LinkedHashMap<>(bag.systemProperties());
-        // The hub stamps the authenticated identity, whatever the client wrote (as IoT Hub and edgeHub do).
+        // The head stamps the authenticated identity, whatever the client wrote (as IoT Hub and edgeHub do).
         system.put("$.cdid", key.deviceId());
         if (key.isModule()) {
             system.put("$.cmid", key.moduleId());
@@ -158,25 +161,39 @@ final class DeviceConnection {
             app = new LinkedHashMap<>(app);
             app.put("x-opt-retain", "true");
         }
-        DeviceEvent event = new DeviceEvent(null, env.clock().instant(), key.deviceId(), key.moduleId(), system, app,
-                m.payload().getBytes());
         boolean ack = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
-        int packetId = m.messageId();
-        CompletableFuture<Long> appended = env.events().append(event);
-        appended.whenComplete((offset, e) -> {
-            if (e != null) {
-                durableAcks.failed("events log failed: " + e.getMessage());
-            } else if (ack) {
-                durableAcks.add(packetId);
+        InboundMessage message = new InboundMessage(system, app, m.payload().getBytes(), ack, env.clock().instant());
+        PubackBatch.Pending pending = durableAcks.expect(ack ? m.messageId() : PubackBatch.NO_ACK);
+        Futures.call(() -> env.backend().accept(key, message)).whenComplete((v, e) -> {
+            if (e == null) {
+                durableAcks.completed(pending);
+            } else {
+                durableAcks.failed(pending, why(e));
             }
         });
-        env.activity().active(key);
+        env.listener().active(key);
     }
 
-    /** Sends the PUBACKs of durable telemetry; {@link PubackBatch} calls it on this connection's context. */
+    private static String why(Throwable e) {
+        Throwable cause = Futures.unwrap(e);
+        return cause instanceof MessageRefusedException
+                ? "message refused: " + cause.getMessage()
+                : "accepting a message failed: " + cause;
+    }
+
+    /**
+     * Queues the PUBACK of durable telemetry; {@link PubackBatch} calls it on this connection's context, then
+     * {@link #flushDurable} once per drain, so a group commit's PUBACKs leave in one TLS record and one write.
+     */
     private void acknowledgeDurable(int packetId) {
         if (!closed) {
-            endpoint.publishAcknowledge(packetId);
+            pubacks.write(packetId);
+        }
+    }
+
+    private void flushDurable() {
+        if (!closed) {
+            pubacks.flush();
         }
     }
 
@@ -186,8 +203,29 @@ final class DeviceConnection {
         }
     }
 
+    /** Asks the backend and publishes its reply on this context; a failed future answers 500. */
+    private void answerTwin(String rid, Supplier<CompletableFuture<TwinReply>> call) {
+        Futures.call(call).whenComplete((r, e) -> context.runOnContext(v -> {
+            if (e != null || r == null) {
+                LOG.warn("{}: twin request {} failed: {}", key, rid, e == null ? "no reply" : e.toString());
+                twinReply(rid, internalError());
+            } else {
+                twinReply(rid, r);
+            }
+        }));
+    }
+
+    private TwinReply internalError() {
+        ObjectNode body = Json.object();
+        body.put("errorCode", ErrorCode.ServerError.code());
+        body.put("message", "internal error");
+        body.put("timestampUtc", env.clock().instant().toString());
+        return new TwinReply(ErrorCode.ServerError.httpStatus(), null,
+                body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Twin responses go out at QoS 0 (reference §2.5), rid first, then {@code $version}. */
-    private void twinReply(String rid, TwinRequests.Reply r) {
+    private void twinReply(String rid, TwinReply r) {
         LOG.debug("{}: twin response {} for rid {} (closed {})", key, r.status(), rid, closed);
         if (!closed) {
             String topic = new IotHubTopic.TwinResponse(r.status(), rid, r.version()).topic();
@@ -195,99 +233,20 @@ final class DeviceConnection {
         }
     }
 
-    // ---- SUBSCRIBE / UNSUBSCRIBE ----
-
-    private void onSubscribe(MqttSubscribeMessage m) {
-        LOG.debug("{}: SUBSCRIBE {}", key, m.topicSubscriptions().stream().map(t -> t.topicName()).toList());
-        List<MqttQoS> granted = new ArrayList<>();
-        Map<String, Integer> added = new LinkedHashMap<>();
-        m.topicSubscriptions().forEach(s -> {
-            String filter = s.topicName();
-            if (!allowed(filter)) {
-                LOG.info("{}: SUBSCRIBE to {} refused (0x80): not a topic of this identity", key, abbreviate(filter));
-                granted.add(MqttQoS.FAILURE);
-                return;
-            }
-            int qos = Math.min(s.qualityOfService().value(), 1);
-            added.put(filter, qos);
-            granted.add(MqttQoS.valueOf(qos));
-        });
-        subscriptions.putAll(added);
-        Runnable ack = () -> {
-            if (!closed) {
-                endpoint.subscribeAcknowledge(m.messageId(), granted);
-                afterSubscribe(added);
-            }
-        };
-        if (!persistent || added.isEmpty()) {
-            ack.run();
-            return;
-        }
-        // SUBACK only once the subscription is durable: the official clients never subscribe again.
-        env.store().write(tx -> {
-            tx.sessions().addSubscriptions(clientId, added);
-            return null;
-        }).whenComplete((v, e) -> context.runOnContext(x -> {
-            if (e != null) {
-                LOG.error("{}: could not persist subscriptions {}", key, added.keySet(), e);
-            }
-            ack.run();
-        }));
-    }
-
     private void afterSubscribe(Map<String, Integer> added) {
         if (added.containsKey(TopicFilter.METHODS)) {
             env.connections().methodsSubscribed(key);
         }
-        if (added.containsKey(deviceBoundFilter())) {
-            c2d.deliver();
+        if (added.containsKey(deliveryFilter)) {
+            deliveries.deliver();
         }
-    }
-
-    private void onUnsubscribe(MqttUnsubscribeMessage m) {
-        List<String> topics = m.topics();
-        topics.forEach(subscriptions::remove);
-        if (!persistent) {
-            endpoint.unsubscribeAcknowledge(m.messageId());
-            return;
-        }
-        env.store().write(tx -> {
-            tx.sessions().removeSubscriptions(clientId, topics);
-            return null;
-        }).whenComplete((v, e) -> context.runOnContext(x -> {
-            if (e != null) {
-                LOG.error("{}: could not persist unsubscribe of {}", key, topics, e);
-            }
-            if (!closed) {
-                endpoint.unsubscribeAcknowledge(m.messageId());
-            }
-        }));
-    }
-
-    /** Only the SDK filters (reference §2.7), and only those of this identity. */
-    private boolean allowed(String filter) {
-        Optional<TopicFilter> f = TopicFilter.parse(filter);
-        if (f.isEmpty()) {
-            return false;
-        }
-        TopicFilter t = f.get();
-        return switch (t.kind()) {
-            case DEVICE_BOUND -> !key.isModule() && t.deviceId().equals(key.deviceId());
-            case MODULE_DEVICE_BOUND, MODULE_INPUTS -> key.isModule() && t.deviceId().equals(key.deviceId())
-                    && t.moduleId().equals(key.moduleId());
-            case TWIN_RESPONSES, TWIN_DESIRED, METHODS -> true;
-        };
-    }
-
-    private String deviceBoundFilter() {
-        return key.isModule() ? "" : TopicFilter.deviceBound(key.deviceId()).filter();
     }
 
     // ---- outbound, called from any thread ----
 
-    /** Read on any thread (the map is concurrent), for {@link DeviceConnections#isOnline}. */
+    /** Read on any thread, for {@link DeviceConnections#isOnline}. */
     boolean subscribedToMethods() {
-        return subscriptions.containsKey(TopicFilter.METHODS);
+        return subscriptions.contains(TopicFilter.METHODS);
     }
 
     void publishMethodRequest(String methodName, String rid, byte[] body) {
@@ -301,20 +260,20 @@ final class DeviceConnection {
 
     /** Desired patches go only to a connection subscribed to them, at QoS 0, {@code $version} in topic and body. */
     void publishDesired(ObjectNode patch) {
-        byte[] body = Json.write(patch).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = Json.write(patch).getBytes(StandardCharsets.UTF_8);
         long version = patch.path("$version").asLong();
         context.runOnContext(v -> {
-            if (!closed && subscriptions.containsKey(TopicFilter.TWIN_DESIRED)) {
+            if (!closed && subscriptions.contains(TopicFilter.TWIN_DESIRED)) {
                 String topic = new IotHubTopic.TwinDesiredPatch(version).topic();
                 endpoint.publish(topic, Buffer.buffer(body), MqttQoS.AT_MOST_ONCE, false, false);
             }
         });
     }
 
-    void deliverC2d() {
+    void deliveriesAvailable() {
         context.runOnContext(v -> {
-            if (!closed && subscriptions.containsKey(deviceBoundFilter())) {
-                c2d.deliver();
+            if (!closed && subscriptions.contains(deliveryFilter)) {
+                deliveries.deliver();
             }
         });
     }
@@ -326,8 +285,8 @@ final class DeviceConnection {
         });
     }
 
-    void close() {
-        context.runOnContext(v -> endpoint.close());
+    void close(String why) {
+        context.runOnContext(v -> refuse(why));
     }
 
     // ---- end of the connection ----
@@ -343,14 +302,14 @@ final class DeviceConnection {
     private void onClosed() {
         closed = true;
         env.vertx().cancelTimer(expiryTimer);
-        c2d.stop();
+        deliveries.stop();
         if (env.connections().unregister(this)) {
-            env.activity().disconnected(key);
+            env.listener().disconnected(key);
         }
         LOG.debug("{} disconnected", key);
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s == null ? "null" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }

@@ -1,4 +1,4 @@
-package dev.brink.hub.mqtt;
+package dev.brink.mqtt;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

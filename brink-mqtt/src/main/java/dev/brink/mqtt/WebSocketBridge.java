@@ -1,4 +1,4 @@
-package dev.brink.hub.mqtt;
+package dev.brink.mqtt;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.ServerWebSocket;
@@ -11,12 +11,13 @@ import org.slf4j.LoggerFactory;
  * MQTT over WebSocket on the HTTPS port, path {@code /$iothub/websocket} (reference §1.1, §9.1). vertx-mqtt's
  * own WebSocket mode only serves the fixed path {@code /mqtt} on its own listener, so the HTTPS server
  * upgrades the request itself and this bridge pipes the WebSocket's binary frames, as a byte stream, to
- * and from a plain MQTT listener bound to 127.0.0.1 (the same endpoint handler as the TLS listener; TLS
- * ends at the HTTPS server). Both pipes carry back-pressure; either side closing closes the other.
+ * and from a plain MQTT listener bound to 127.0.0.1 (the same connect handler as the TLS listener; TLS
+ * ends at the HTTPS server, which must offer {@link ProtocolHead#WEBSOCKET_SUB_PROTOCOL} and accept frames of
+ * {@link ProtocolHead#WEBSOCKET_MAX_FRAME_BYTES}). Both pipes carry back-pressure; either side closing closes the other.
  * The query string ({@code ?iothub-no-client-cert=true}) is ignored.
  */
 final class WebSocketBridge implements Handler<RoutingContext> {
-    static final String PATH = "/$iothub/websocket";
+    static final String PATH = ProtocolHead.WEBSOCKET_PATH;
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridge.class);
 
     private final NetClient client;

@@ -1,0 +1,95 @@
+package dev.brink.edge.hub.delivery;
+
+import dev.brink.core.id.IdentityKey;
+import dev.brink.core.message.PropertyBag;
+import dev.brink.edge.hub.store.MessageStore;
+import dev.brink.edge.hub.store.QueuedMessage;
+import dev.brink.mqtt.Deliveries;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Module inputs are pulled, not pumped: the protocol head asks for a module's pending deliveries when the module
+ * has subscribed {@code devices/{d}/modules/{m}/inputs/#} (and again after {@code deliveriesAvailable}), publishes
+ * them at QoS 1 and reports each PUBACK. An entry leaves the store only on that PUBACK, so what is not acknowledged
+ * is delivered again on the next connection. A delivery id is {@code {endpointId}#{entryId}}, e.g.
+ * {@code /modules/filter/inputs/in1#42}: it names the queue and the entry, so an acknowledgement needs no lookup.
+ */
+public final class ModuleInputDeliveries implements Deliveries {
+    /** At most this many deliveries per {@link #pending} call (the head asks again after acknowledgements). */
+    public static final int WINDOW = 100;
+
+    private final String edgeDeviceId;
+    private final MessageStore store;
+    private final LongAdder delivering = new LongAdder();
+
+    public ModuleInputDeliveries(String edgeDeviceId, MessageStore store) {
+        this.edgeDeviceId = edgeDeviceId;
+        this.store = store;
+    }
+
+    /**
+     * The pending entries of all of the module's inputs, merged in delivery order (priority, then arrival); empty
+     * for identities that are not modules of this edge device.
+     */
+    @Override
+    public List<Delivery> pending(IdentityKey to) {
+        String prefix = prefix(to);
+        if (prefix == null) {
+            return List.of();
+        }
+        List<QueuedMessage> queued = new ArrayList<>();
+        for (String endpointId : store.endpointsWithEntries()) {
+            if (endpointId.startsWith(prefix)) {
+                queued.addAll(store.peek(endpointId, WINDOW));
+            }
+        }
+        queued.sort(Comparator.comparingInt(QueuedMessage::priority).thenComparingLong(QueuedMessage::entryId));
+        List<Delivery> deliveries = new ArrayList<>(Math.min(queued.size(), WINDOW));
+        for (QueuedMessage q : queued.subList(0, Math.min(queued.size(), WINDOW))) {
+            String input = q.endpointId().substring(prefix.length());
+            String topic = "devices/" + to.deviceId() + "/modules/" + to.moduleId() + "/inputs/" + input + "/"
+                    + PropertyBag.encodeForDelivery(q.message());
+            deliveries.add(new Delivery(q.endpointId() + "#" + q.entryId(), topic, q.message().body()));
+        }
+        return deliveries;
+    }
+
+    @Override
+    public void delivering(IdentityKey to, String id) {
+        delivering.increment();
+    }
+
+    /** Removes the entry; an id that is not one of this module's inputs is ignored (a module acks only its own). */
+    @Override
+    public CompletableFuture<Void> acknowledged(IdentityKey to, String id) {
+        String prefix = prefix(to);
+        int hash = id.lastIndexOf('#');
+        if (prefix == null || hash < 0 || !id.startsWith(prefix)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long entryId;
+        try {
+            entryId = Long.parseLong(id.substring(hash + 1));
+        } catch (NumberFormatException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.remove(id.substring(0, hash), List.of(entryId));
+    }
+
+    /** Publishes made so far (each attempt counts, redeliveries too). For metrics. */
+    public long deliveriesPublished() {
+        return delivering.sum();
+    }
+
+    /** {@code /modules/{m}/inputs/} for a module of this edge device, else null. */
+    private String prefix(IdentityKey to) {
+        if (!to.isModule() || !to.deviceId().equals(edgeDeviceId)) {
+            return null;
+        }
+        return "/modules/" + to.moduleId() + "/inputs/";
+    }
+}

@@ -1,0 +1,253 @@
+package dev.brink.edge.hub.store;
+
+import dev.brink.core.route.OverflowPolicy;
+import dev.brink.edge.hub.store.StoreLedger.GroupDelta;
+import dev.brink.infra.sqlite.GroupListener;
+import dev.brink.infra.sqlite.SqlSession;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The store's write transaction, bound to the group-commit writer's connection; every method runs on the writer
+ * thread inside a group. Ids are handed out from counters (no {@code last_insert_rowid()} round trip) and, like
+ * the figures in {@link GroupDelta}, only become final when the group commits ({@link GroupListener}): a group
+ * that rolls back takes its ids and its effects back.
+ */
+final class StoreWriter implements GroupListener {
+    /** One queue entry to create for a message. */
+    record Target(String endpoint, int priority, long expiresMs) {
+    }
+
+    /**
+     * One message to store, prepared on the appender's thread (JSON and sizes computed there, not here).
+     * {@code messageBytes} is the message row's share of the disk bound; each entry adds {@link StoreLedger#ENTRY_BYTES}.
+     */
+    record Append(String properties, byte[] body, long enqueuedNanos, long messageBytes, List<Target> targets) {
+        long cost() {
+            return messageBytes + StoreLedger.ENTRY_BYTES * targets.size();
+        }
+    }
+
+    private record EntryRow(long id, String endpoint, int priority, long messageId) {
+    }
+
+    private final SqlSession session;
+    private final StoreLedger ledger;
+    private volatile Consumer<Boolean> afterCommit = emptied -> { };
+    private long nextMessageId;
+    private long nextEntryId;
+    private long committedMessageId;
+    private long committedEntryId;
+    private GroupDelta delta = new GroupDelta();
+
+    StoreWriter(SqlSession session, StoreLedger ledger, long nextMessageId, long nextEntryId) {
+        this.session = session;
+        this.ledger = ledger;
+        this.nextMessageId = this.committedMessageId = nextMessageId;
+        this.nextEntryId = this.committedEntryId = nextEntryId;
+    }
+
+    /** Told after every durable group that changed something; {@code true} when the store became empty. */
+    void afterCommit(Consumer<Boolean> hook) {
+        afterCommit = hook;
+    }
+
+    Void append(Append a) {
+        try {
+            if (ledger.settings().overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+                makeRoom(ledger.settings().maxStoreSizeBytes());
+            }
+            long messageId = nextMessageId++;
+            PreparedStatement message = session.prepare(StoreSchema.INSERT_MESSAGE);
+            message.setLong(1, messageId);
+            message.setLong(2, a.enqueuedNanos());
+            message.setInt(3, a.targets().size());
+            message.setLong(4, a.messageBytes());
+            message.setString(5, a.properties());
+            message.setBytes(6, a.body());
+            message.executeUpdate();
+            PreparedStatement entry = session.prepare(StoreSchema.INSERT_ENTRY);
+            for (Target t : a.targets()) {
+                entry.setLong(1, nextEntryId++);
+                entry.setString(2, t.endpoint());
+                entry.setInt(3, t.priority());
+                entry.setLong(4, messageId);
+                entry.setLong(5, t.expiresMs());
+                entry.executeUpdate();
+                delta.queue(t.endpoint(), t.priority(), 1);
+            }
+            delta.addedBytes += a.cost();
+            return null;
+        } catch (SQLException e) {
+            throw SqlSession.failure("store a message", e);
+        }
+    }
+
+    /** Delivered entries go; ids that are not (or no longer) in this endpoint's queue are ignored. */
+    Void remove(String endpoint, List<Long> entryIds) {
+        for (long id : entryIds) {
+            EntryRow row = find(endpoint, id, Long.MAX_VALUE);
+            if (row != null) {
+                delete(row);
+            }
+        }
+        return null;
+    }
+
+    /** Entries a reader found expired: deleted if they still are (another peek may have got there first). */
+    Void expire(String endpoint, List<Long> entryIds, long nowMs) {
+        for (long id : entryIds) {
+            EntryRow row = find(endpoint, id, nowMs);
+            if (row != null) {
+                delete(row);
+                delta.ttlExpired++;
+            }
+        }
+        return null;
+    }
+
+    /** The periodic cleanup: every entry expired at {@code nowMs}, through the partial expiry index. */
+    Integer purgeExpired(long nowMs) {
+        int total = 0;
+        while (true) {
+            List<EntryRow> rows = rows(StoreSchema.EXPIRED_ENTRIES, nowMs);
+            rows.forEach(this::delete);
+            total += rows.size();
+            delta.ttlExpired += rows.size();
+            if (rows.size() < 1000) {
+                return total;
+            }
+        }
+    }
+
+    /** Frees up to {@code pages} pages of the freelist (auto_vacuum=INCREMENTAL); returns the pages freed. */
+    Integer incrementalVacuum(int pages) {
+        // Through Statement.executeUpdate: the pragma yields one empty row per page, and only this path of the
+        // driver steps it to the end (executeQuery refuses a statement without columns).
+        try (Statement st = session.connection().createStatement()) {
+            long before = freePages(st);
+            st.executeUpdate("PRAGMA incremental_vacuum(" + pages + ")");
+            return (int) (before - freePages(st));
+        } catch (SQLException e) {
+            throw SqlSession.failure("incremental vacuum", e);
+        }
+    }
+
+    private static long freePages(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("PRAGMA freelist_count")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** dropOldest: deletes the oldest entries (arrival order, any endpoint) until what is admitted fits. */
+    private void makeRoom(long bound) {
+        while (ledger.reserved() - delta.freedBytes > bound) {
+            List<EntryRow> oldest = rows(StoreSchema.OLDEST_ENTRIES, null);
+            if (oldest.isEmpty()) {
+                return;
+            }
+            for (EntryRow row : oldest) {
+                boolean messageGone = delete(row);
+                delta.overflow++;
+                // Whole messages go: a message queued for two endpoints loses both entries, never just one.
+                if (messageGone && ledger.reserved() - delta.freedBytes <= bound) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private EntryRow find(String endpoint, long id, long expiredBy) {
+        try {
+            PreparedStatement ps = session.prepare(StoreSchema.FIND_ENTRY);
+            ps.setLong(1, id);
+            ps.setString(2, endpoint);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong(3) > expiredBy) {
+                    return null;
+                }
+                return new EntryRow(id, endpoint, rs.getInt(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw SqlSession.failure("find a queue entry", e);
+        }
+    }
+
+    private List<EntryRow> rows(String sql, Long param) {
+        try {
+            PreparedStatement ps = session.prepare(sql);
+            if (param != null) {
+                ps.setLong(1, param);
+            }
+            List<EntryRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new EntryRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw SqlSession.failure("read queue entries", e);
+        }
+    }
+
+    /** Deletes one entry; the message goes with its last entry (then returns true). */
+    private boolean delete(EntryRow row) {
+        try {
+            PreparedStatement entry = session.prepare(StoreSchema.DELETE_ENTRY);
+            entry.setLong(1, row.id());
+            entry.executeUpdate();
+            delta.freedBytes += StoreLedger.ENTRY_BYTES;
+            delta.queue(row.endpoint(), row.priority(), -1);
+            PreparedStatement refs = session.prepare(StoreSchema.MESSAGE_REFS);
+            refs.setLong(1, row.messageId());
+            long left;
+            long size;
+            try (ResultSet rs = refs.executeQuery()) {
+                if (!rs.next()) {
+                    return true; // cannot happen: refs change in the same transactions as the entries
+                }
+                left = rs.getLong(1) - 1;
+                size = rs.getLong(2);
+            }
+            PreparedStatement change = session.prepare(left > 0 ? StoreSchema.DEREF_MESSAGE : StoreSchema.DELETE_MESSAGE);
+            change.setLong(1, row.messageId());
+            change.executeUpdate();
+            if (left <= 0) {
+                delta.freedBytes += size;
+            }
+            return left <= 0;
+        } catch (SQLException e) {
+            throw SqlSession.failure("delete a queue entry", e);
+        }
+    }
+
+    @Override
+    public void begun() {
+        delta = new GroupDelta();
+        nextMessageId = committedMessageId;
+        nextEntryId = committedEntryId;
+    }
+
+    @Override
+    public void committed() {
+        committedMessageId = nextMessageId;
+        committedEntryId = nextEntryId;
+        if (!delta.isEmpty()) {
+            ledger.commit(delta);
+            afterCommit.accept(delta.freedBytes > 0 && ledger.storedBytes() == 0);
+        }
+    }
+
+    @Override
+    public void rolledBack() {
+        delta = new GroupDelta();
+        nextMessageId = committedMessageId;
+        nextEntryId = committedEntryId;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.brink.mqtt;
+
+import dev.brink.core.id.IdentityKey;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QoS 1 delivery side of one connection (reference §2.3; the hub's C2D messages, the edge hub's module
+ * inputs): the backend's pending {@link Deliveries.Delivery deliveries} are published at QoS 1 on the topic the
+ * backend built; a PUBACK acknowledges the delivery to the backend. Whatever is not acknowledged stays pending
+ * in the backend and is delivered again on the next connection (MQTT 3.1.1 redelivers only on reconnect).
+ *
+ * <p>A delivery is handed to this connection once: its id is remembered from the publish until the backend has
+ * recorded the acknowledgement (and until a fetch that started before that has been processed), so a fetch
+ * that still sees it pending does not publish it twice. When most of the last fetched window is acknowledged the
+ * next window is fetched. Confined to the connection's context; {@link Deliveries#pending} runs on a worker.
+ */
+final class DeliverySender {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
+
+    private final MqttEndpoint endpoint;
+    private final Context context;
+    private final IdentityKey key;
+    private final EndpointContext env;
+    private final Map<Integer, String> inFlight = new HashMap<>();
+    // Ids handed to this connection and not yet recorded as acknowledged by the backend.
+    private final Set<String> delivered = new HashSet<>();
+    // Acknowledged while a fetch was running: forgotten once that fetch's (possibly stale) result is processed.
+    private final List<String> forgetAfterFetch = new ArrayList<>();
+    private int lastFetched;
+    private boolean fetching;
+    private boolean fetchAgain;
+    private boolean stopped;
+
+    DeliverySender(MqttEndpoint endpoint, Context context, IdentityKey key, EndpointContext env) {
+        this.endpoint = endpoint;
+        this.context = context;
+        this.key = key;
+        this.env = env;
+    }
+
+    /** Fetches the identity's pending deliveries and publishes those not yet handed to this connection. */
+    void deliver() {
+        if (stopped) {
+            return;
+        }
+        if (fetching) {
+            fetchAgain = true;
+            return;
+        }
+        fetching = true;
+        env.vertx().executeBlocking(() -> env.deliveries().pending(key), false).onComplete(ar -> {
+            fetching = false;
+            if (ar.failed()) {
+                LOG.warn("{}: could not read pending deliveries: {}", key, ar.cause().toString());
+            } else {
+                lastFetched = ar.result().size();
+                publish(ar.result());
+            }
+            boolean forgot = !forgetAfterFetch.isEmpty();
+            forgetAfterFetch.forEach(delivered::remove);
+            forgetAfterFetch.clear();
+            if (fetchAgain) {
+                fetchAgain = false;
+                deliver();
+            } else if (forgot) {
+                fetchNextWindowIfDue();
+            }
+        });
+    }
+
+    private void publish(List<Deliveries.Delivery> pending) {
+        for (Deliveries.Delivery d : pending) {
+            if (stopped || !delivered.add(d.id())) {
+                continue;
+            }
+            endpoint.publish(d.topic(), Buffer.buffer(d.body()), MqttQoS.AT_LEAST_ONCE, false, false);
+            inFlight.put(endpoint.lastMessageId(), d.id());
+            // Counts deliveries (non-blocking): the hub's queue gives a message up after too many (IoT Hub: 100).
+            env.deliveries().delivering(key, d.id());
+        }
+    }
+
+    /** PUBACK from the client: the delivery is complete. */
+    void acknowledged(Integer packetId) {
+        String id = inFlight.remove(packetId);
+        if (id == null) {
+            return;
+        }
+        CompletableFuture<Void> recorded;
+        try {
+            recorded = env.deliveries().acknowledged(key, id);
+        } catch (RuntimeException e) {
+            recorded = CompletableFuture.failedFuture(e);
+        }
+        recorded.whenComplete((v, e) -> context.runOnContext(x -> {
+            if (e != null) {
+                // Stays in `delivered`: not published again on this connection; the next connection gets it.
+                LOG.warn("{}: could not acknowledge delivery {}: {}", key, id, e.toString());
+                return;
+            }
+            if (fetching) {
+                forgetAfterFetch.add(id);
+            } else {
+                delivered.remove(id);
+            }
+            fetchNextWindowIfDue();
+        }));
+    }
+
+    /**
+     * Most of the last fetched window is acknowledged: fetch the next one (the backend may hold more than a
+     * window). Terminates: a fetch that publishes nothing new leaves {@code delivered} at least half its size.
+     */
+    private void fetchNextWindowIfDue() {
+        if (lastFetched > 0 && delivered.size() <= lastFetched / 2) {
+            deliver();
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        inFlight.clear();
+    }
+}
