@@ -124,7 +124,7 @@ public final class EdgeRuntime implements AutoCloseable {
         };
         RestartPolicyManager restarts = new RestartPolicyManager(clock, config.restartBaseDelay(),
                 config.restartMaxDelay(), RestartPolicyManager.DEFAULT_HEALTHY_AFTER);
-        ModuleEnvironment environment = new ModuleEnvironment(deviceId, cs.hostName(), config.modulesGatewayHostName(),
+        ModuleEnvironment environment = new ModuleEnvironment(deviceId, cs.hostName(), modulesGateway(),
                 config.logLevel(), config.runtimeType().equals("docker"));
         agent = new EdgeAgent(new InstanceOperations(moduleRuntime, identities, sockets, store, restarts, environment,
                 clock), restarts, store, clock);
@@ -162,6 +162,21 @@ public final class EdgeRuntime implements AutoCloseable {
         EdgeHubParts parts = EdgeHubAssembly.open(dir, new EdgeHubAssembly.HubAccess(hubName,
                 config.hubHttpsAuthority(), hubCaPem, deviceId, deviceKey, hubOptions), desiredSink, clock);
         return EdgeHub.start(vertx, settings, parts);
+    }
+
+    /**
+     * {@code IOTEDGE_GATEWAYHOSTNAME}: the configured name; when the edge hub's MQTT port is not 8883 (e.g. an
+     * ephemeral port in tests, or a second edge on one machine), {@code name:port} — a Brink extension brink-client
+     * understands; the official SDKs always dial 8883 and need the edge hub there.
+     */
+    private String modulesGateway() {
+        String gateway = config.modulesGatewayHostName();
+        if (edgeHub == null || gateway == null || edgeHub.mqttPort() == ClientOptions.DEFAULT_PORT
+                || gateway.matches("[^:\\[\\]]+:\\d+|\\[.*\\]:\\d+")) {
+            return gateway;
+        }
+        String host = gateway.contains(":") && !gateway.startsWith("[") ? "[" + gateway + "]" : gateway;
+        return host + ":" + edgeHub.mqttPort();
     }
 
     /** The running edge hub, or null when it is disabled. */

@@ -98,7 +98,8 @@ class EdgeRuntimeIT {
                 assertThat(env).containsEntry("IOTEDGE_DEVICEID", "edge1").containsEntry("IOTEDGE_MODULEID", m)
                         .containsEntry("IOTEDGE_MODULEGENERATIONID", gen)
                         .containsEntry("IOTEDGE_IOTHUBHOSTNAME", hub.hostName() + ":" + hub.config().mqttPort())
-                        .containsEntry("IOTEDGE_GATEWAYHOSTNAME", "edge1.local")
+                        // the edge hub listens on an ephemeral port here: brink-client's host:port form
+                        .containsEntry("IOTEDGE_GATEWAYHOSTNAME", "edge1.local:" + edge.edgeHub().mqttPort())
                         .containsEntry("IOTEDGE_AUTHSCHEME", "sasToken").containsEntry("IOTEDGE_APIVERSION", "2020-07-07")
                         .containsEntry("RuntimeLogLevel", "info").containsEntry("GREETING", "hello " + m);
                 assertThat(env.get("IOTEDGE_WORKLOADURI")).startsWith("unix:///").endsWith("/" + m + "/workload.sock");
