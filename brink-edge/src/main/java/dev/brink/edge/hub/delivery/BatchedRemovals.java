@@ -28,6 +28,8 @@ final class BatchedRemovals {
     private final Object lock = new Object();
     private Map<String, List<Long>> waiting = new HashMap<>(); // guarded by lock
     private CompletableFuture<Void> running; // guarded by lock: the removal write in progress, null when idle
+    private CompletableFuture<Void> runningDone; // guarded by lock: completed after `running`, for flushed()
+    private CompletableFuture<Void> waitingDone; // guarded by lock: for flushed() while acknowledgements wait
 
     BatchedRemovals(MessageStore store) {
         this.store = store;
@@ -70,13 +72,13 @@ final class BatchedRemovals {
     /** Completes once everything added so far is removed (or its removal failed). */
     CompletableFuture<Void> flushed() {
         synchronized (lock) {
-            if (running == null) {
-                return CompletableFuture.completedFuture(null);
+            if (!waiting.isEmpty()) {
+                if (waitingDone == null) {
+                    waitingDone = new CompletableFuture<>();
+                }
+                return waitingDone;
             }
-            CompletableFuture<Void> current = running;
-            boolean more = !waiting.isEmpty();
-            // With acknowledgements waiting, the write after the running one must finish too.
-            return more ? current.handle((v, e) -> null).thenCompose(v -> flushed()) : current.handle((v, e) -> null);
+            return running != null ? runningDone : CompletableFuture.completedFuture(null);
         }
     }
 
@@ -84,6 +86,8 @@ final class BatchedRemovals {
     private void startNext() {
         Map<String, List<Long>> batch = waiting;
         waiting = new HashMap<>();
+        runningDone = waitingDone != null ? waitingDone : new CompletableFuture<>();
+        waitingDone = null;
         List<CompletableFuture<Void>> writes = new ArrayList<>(batch.size());
         batch.forEach((endpointId, ids) -> {
             CompletableFuture<Void> write;
@@ -106,12 +110,15 @@ final class BatchedRemovals {
         CompletableFuture<Void> all = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
         running = all;
         all.whenComplete((v, e) -> {
+            CompletableFuture<Void> done;
             synchronized (lock) {
                 running = null;
+                done = runningDone;
                 if (!waiting.isEmpty()) {
                     startNext();
                 }
             }
+            done.complete(null); // outside the lock: callers' continuations may call back in
         });
     }
 }
