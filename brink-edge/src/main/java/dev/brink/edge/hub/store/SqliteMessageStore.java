@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
+import org.sqlite.SQLiteConnection;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -90,6 +91,9 @@ public final class SqliteMessageStore implements MessageStore {
             Files.createDirectories(absolute.getParent());
             createSchema(url);
             session = SETTINGS.openWriter(url);
+            // The writer hands out ids itself: without this, sqlite-jdbc runs a regex over the SQL and asks for
+            // last_insert_rowid() after every INSERT (measured: ~6 % of the edge hub's CPU under routed load).
+            session.connection().unwrap(SQLiteConnection.class).getConnectionConfig().setGetGeneratedKeys(false);
             StoreLedger ledger = new StoreLedger(settings);
             StoreWriter tx = load(session, ledger);
             String name = "brink-messages";
