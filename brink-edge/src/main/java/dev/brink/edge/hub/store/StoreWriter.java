@@ -1,5 +1,6 @@
 package dev.brink.edge.hub.store;
 
+import dev.brink.core.message.Message;
 import dev.brink.core.route.OverflowPolicy;
 import dev.brink.edge.hub.store.StoreLedger.GroupDelta;
 import dev.brink.infra.sqlite.GroupListener;
@@ -26,8 +27,10 @@ final class StoreWriter implements GroupListener {
     /**
      * One message to store, prepared on the appender's thread (JSON and sizes computed there, not here).
      * {@code messageBytes} is the message row's share of the disk bound; each entry adds {@link StoreLedger#ENTRY_BYTES}.
+     * {@code message} is what a peek of SQLite would return (for {@link QueueTails}).
      */
-    record Append(String properties, byte[] body, long enqueuedNanos, long messageBytes, List<Target> targets) {
+    record Append(String properties, byte[] body, long enqueuedNanos, long messageBytes, List<Target> targets,
+                  Message message) {
         long cost() {
             return messageBytes + StoreLedger.ENTRY_BYTES * targets.size();
         }
@@ -38,6 +41,7 @@ final class StoreWriter implements GroupListener {
 
     private final SqlSession session;
     private final StoreLedger ledger;
+    private final QueueTails tails;
     private volatile Consumer<Boolean> afterCommit = emptied -> { };
     private long nextMessageId;
     private long nextEntryId;
@@ -45,9 +49,10 @@ final class StoreWriter implements GroupListener {
     private long committedEntryId;
     private GroupDelta delta = new GroupDelta();
 
-    StoreWriter(SqlSession session, StoreLedger ledger, long nextMessageId, long nextEntryId) {
+    StoreWriter(SqlSession session, StoreLedger ledger, QueueTails tails, long nextMessageId, long nextEntryId) {
         this.session = session;
         this.ledger = ledger;
+        this.tails = tails;
         this.nextMessageId = this.committedMessageId = nextMessageId;
         this.nextEntryId = this.committedEntryId = nextEntryId;
     }
@@ -73,13 +78,16 @@ final class StoreWriter implements GroupListener {
             message.executeUpdate();
             PreparedStatement entry = session.prepare(StoreSchema.INSERT_ENTRY);
             for (Target t : a.targets()) {
-                entry.setLong(1, nextEntryId++);
+                long entryId = nextEntryId++;
+                entry.setLong(1, entryId);
                 entry.setString(2, t.endpoint());
                 entry.setInt(3, t.priority());
                 entry.setLong(4, messageId);
                 entry.setLong(5, t.expiresMs());
                 entry.executeUpdate();
                 delta.queue(t.endpoint(), t.priority(), 1);
+                delta.added.add(new QueueTails.Entry(entryId, t.endpoint(), t.priority(), t.expiresMs(), a.message(),
+                        a.messageBytes()));
             }
             delta.addedBytes += a.cost();
             return null;
@@ -204,6 +212,7 @@ final class StoreWriter implements GroupListener {
             entry.executeUpdate();
             delta.freedBytes += StoreLedger.ENTRY_BYTES;
             delta.queue(row.endpoint(), row.priority(), -1);
+            delta.deleted.add(new QueueTails.Deleted(row.endpoint(), row.id()));
             PreparedStatement refs = session.prepare(StoreSchema.MESSAGE_REFS);
             refs.setLong(1, row.messageId());
             long left;
@@ -240,6 +249,7 @@ final class StoreWriter implements GroupListener {
         committedEntryId = nextEntryId;
         if (!delta.isEmpty()) {
             ledger.commit(delta);
+            tails.committed(delta.added, delta.deleted, ledger::queueLength);
             afterCommit.accept(delta.freedBytes > 0 && ledger.storedBytes() == 0);
         }
     }
