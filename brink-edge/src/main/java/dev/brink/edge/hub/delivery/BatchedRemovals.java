@@ -60,7 +60,7 @@ final class BatchedRemovals {
             int hash = id.lastIndexOf('#');
             if (hash == endpointId.length() && id.startsWith(endpointId)) {
                 try {
-                    skip.add(Long.parseLong(id.substring(hash + 1)));
+                    skip.add(Long.parseLong(id, hash + 1, id.length(), 10));
                 } catch (NumberFormatException ignored) {
                     // not an id this class handed out
                 }

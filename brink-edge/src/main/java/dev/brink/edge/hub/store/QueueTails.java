@@ -26,8 +26,61 @@ final class QueueTails {
     /** Body and property bytes per endpoint kept in memory at most. */
     static final long MAX_BYTES = 4L << 20;
 
-    /** One queued entry as the writer committed it. */
-    record Entry(long id, String endpoint, int priority, long expiresMs, Message message, long bytes) {
+    /**
+     * One queued entry as the writer committed it. Its message is decoded from the stored form (so it is exactly
+     * what a read of the file gives), once, on the first peek that returns it: not on the appender's event loop.
+     */
+    static final class Entry {
+        private final long id;
+        private final String endpoint;
+        private final int priority;
+        private final long expiresMs;
+        private final long bytes;
+        private final String properties;
+        private final byte[] body;
+        private final long enqueuedNanos;
+        private volatile Message message;
+
+        Entry(long id, String endpoint, int priority, long expiresMs, long bytes, String properties, byte[] body,
+                long enqueuedNanos) {
+            this.id = id;
+            this.endpoint = endpoint;
+            this.priority = priority;
+            this.expiresMs = expiresMs;
+            this.bytes = bytes;
+            this.properties = properties;
+            this.body = body;
+            this.enqueuedNanos = enqueuedNanos;
+        }
+
+        long id() {
+            return id;
+        }
+
+        String endpoint() {
+            return endpoint;
+        }
+
+        int priority() {
+            return priority;
+        }
+
+        long expiresMs() {
+            return expiresMs;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        Message message() {
+            Message m = message;
+            if (m == null) {
+                m = MessageCodec.message(properties, body, enqueuedNanos);
+                message = m; // a racing peek may decode it too: same result
+            }
+            return m;
+        }
     }
 
     /** One entry a group deleted. */

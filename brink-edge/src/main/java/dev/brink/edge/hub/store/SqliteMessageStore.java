@@ -178,10 +178,7 @@ public final class SqliteMessageStore implements MessageStore {
         byte[] body = message.body();
         Instant enqueued = message.enqueuedTime() != null ? message.enqueuedTime() : now;
         long messageBytes = StoreLedger.messageBytes(properties.getBytes(StandardCharsets.UTF_8).length, body.length);
-        long nanos = MessageCodec.toNanos(enqueued);
-        // Decoded as a peek of the file would (not the caller's object): the same message either way.
-        Append append = new Append(properties, body, nanos, messageBytes, entries,
-                MessageCodec.message(properties, body, nanos));
+        Append append = new Append(properties, body, MessageCodec.toNanos(enqueued), messageBytes, entries);
         long cost = append.cost();
         try {
             ledger.admit(cost);

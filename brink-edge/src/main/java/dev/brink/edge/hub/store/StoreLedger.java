@@ -145,10 +145,19 @@ final class StoreLedger {
         return total;
     }
 
+    /** Sorted. Loops, not streams: the edge hub asks on every module-input fetch. */
     List<String> endpointsWithEntries() {
-        return queues.entrySet().stream()
-                .filter(e -> e.getValue().values().stream().anyMatch(n -> n.get() > 0))
-                .map(Map.Entry::getKey).sorted().toList();
+        List<String> result = new ArrayList<>();
+        queues.forEach((endpoint, byPriority) -> {
+            for (AtomicLong n : byPriority.values()) {
+                if (n.get() > 0) {
+                    result.add(endpoint);
+                    return;
+                }
+            }
+        });
+        result.sort(null);
+        return result;
     }
 
     /** Queue lengths by endpoint, then priority; empty queues left out. */

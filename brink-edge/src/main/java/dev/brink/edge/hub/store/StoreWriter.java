@@ -1,6 +1,5 @@
 package dev.brink.edge.hub.store;
 
-import dev.brink.core.message.Message;
 import dev.brink.core.route.OverflowPolicy;
 import dev.brink.edge.hub.store.StoreLedger.GroupDelta;
 import dev.brink.infra.sqlite.GroupListener;
@@ -27,10 +26,8 @@ final class StoreWriter implements GroupListener {
     /**
      * One message to store, prepared on the appender's thread (JSON and sizes computed there, not here).
      * {@code messageBytes} is the message row's share of the disk bound; each entry adds {@link StoreLedger#ENTRY_BYTES}.
-     * {@code message} is what a peek of SQLite would return (for {@link QueueTails}).
      */
-    record Append(String properties, byte[] body, long enqueuedNanos, long messageBytes, List<Target> targets,
-                  Message message) {
+    record Append(String properties, byte[] body, long enqueuedNanos, long messageBytes, List<Target> targets) {
         long cost() {
             return messageBytes + StoreLedger.ENTRY_BYTES * targets.size();
         }
@@ -86,8 +83,8 @@ final class StoreWriter implements GroupListener {
                 entry.setLong(5, t.expiresMs());
                 entry.executeUpdate();
                 delta.queue(t.endpoint(), t.priority(), 1);
-                delta.added.add(new QueueTails.Entry(entryId, t.endpoint(), t.priority(), t.expiresMs(), a.message(),
-                        a.messageBytes()));
+                delta.added.add(new QueueTails.Entry(entryId, t.endpoint(), t.priority(), t.expiresMs(),
+                        a.messageBytes(), a.properties(), a.body(), a.enqueuedNanos()));
             }
             delta.addedBytes += a.cost();
             return null;
