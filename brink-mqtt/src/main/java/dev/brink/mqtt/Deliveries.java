@@ -2,6 +2,7 @@ package dev.brink.mqtt;
 
 import dev.brink.core.id.IdentityKey;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,6 +16,19 @@ import java.util.concurrent.CompletableFuture;
 public interface Deliveries {
     /** Blocking. Pending deliveries in order, at most a window's worth. */
     List<Delivery> pending(IdentityKey to);
+
+    /**
+     * Blocking. Like {@link #pending(IdentityKey)} but without the deliveries in {@code handedOut} (published on
+     * this connection and not yet acknowledged): the head asks with them so that a backend can skip what is in
+     * flight without reading it again. At most a window's worth including {@code handedOut}. The default filters
+     * {@link #pending(IdentityKey)}.
+     */
+    default List<Delivery> pending(IdentityKey to, Set<String> handedOut) {
+        if (handedOut.isEmpty()) {
+            return pending(to);
+        }
+        return pending(to).stream().filter(d -> !handedOut.contains(d.id())).toList();
+    }
 
     /** Non-blocking notice that {@code id} was published (counts deliveries). */
     void delivering(IdentityKey to, String id);

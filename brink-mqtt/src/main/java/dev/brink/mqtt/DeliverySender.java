@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>A delivery is handed to this connection once: its id is remembered from the publish until the backend has
  * recorded the acknowledgement (and until a fetch that started before that has been processed), so a fetch
  * that still sees it pending does not publish it twice. When most of the last fetched window is acknowledged the
- * next window is fetched. Confined to the connection's context; {@link Deliveries#pending} runs on a worker.
+ * next window is fetched; each fetch names the deliveries in flight, so the backend need not read them again.
+ * Confined to the connection's context; {@link Deliveries#pending} runs on a worker.
  */
 final class DeliverySender {
     private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
@@ -60,12 +61,15 @@ final class DeliverySender {
             return;
         }
         fetching = true;
-        env.vertx().executeBlocking(() -> env.deliveries().pending(key), false).onComplete(ar -> {
+        // A snapshot: the fetch runs on a worker while this context keeps changing `delivered`.
+        Set<String> handedOut = Set.copyOf(delivered);
+        env.vertx().executeBlocking(() -> env.deliveries().pending(key, handedOut), false).onComplete(ar -> {
             fetching = false;
             if (ar.failed()) {
                 LOG.warn("{}: could not read pending deliveries: {}", key, ar.cause().toString());
             } else {
-                lastFetched = ar.result().size();
+                // The window this fetch saw: what was in flight plus what it found new.
+                lastFetched = handedOut.size() + ar.result().size();
                 publish(ar.result());
             }
             boolean forgot = !forgetAfterFetch.isEmpty();

@@ -3,6 +3,7 @@ package dev.brink.edge.hub;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.mqtt.Deliveries;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** Module-input deliveries as given, counting each acknowledged one as sent (metrics). */
@@ -18,6 +19,11 @@ final class CountingDeliveries implements Deliveries {
     @Override
     public List<Delivery> pending(IdentityKey to) {
         return inner.pending(to);
+    }
+
+    @Override
+    public List<Delivery> pending(IdentityKey to, Set<String> handedOut) {
+        return inner.pending(to, handedOut);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.core.id.IdentityKey;
 import dev.brink.core.json.Json;
 import dev.brink.core.route.RouteSink;
+import dev.brink.edge.hub.delivery.ModuleInputDeliveries;
 import dev.brink.edge.hub.upstream.Upstream;
 import dev.brink.mqtt.HeadOptions;
 import dev.brink.mqtt.ProtocolHead;
@@ -211,6 +212,13 @@ public final class EdgeHub implements AutoCloseable {
         quietly("twin cache", parts.twins());
         quietly("upstream", parts.upstream());
         quietly("identity cache", parts.identities());
+        if (parts.moduleInputs() instanceof ModuleInputDeliveries inputs) {
+            try { // the batched removals of PUBACKed inputs, before the store closes
+                inputs.flushed().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("edge hub: last input removals not flushed (they will be delivered again): {}", e.toString());
+            }
+        }
         quietly("message store", parts.store());
         quietly("session store", sessions);
         transition(EdgeHubState.STOPPED);

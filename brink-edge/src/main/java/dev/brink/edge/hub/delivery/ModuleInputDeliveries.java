@@ -8,6 +8,7 @@ import dev.brink.mqtt.Deliveries;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Module inputs are pulled, not pumped: the protocol head asks for a module's pending deliveries when the module
  * has subscribed {@code devices/{d}/modules/{m}/inputs/#} (and again after {@code deliveriesAvailable}), publishes
  * them at QoS 1 and reports each PUBACK. An entry leaves the store only on that PUBACK, so what is not acknowledged
- * is delivered again on the next connection. A delivery id is {@code {endpointId}#{entryId}}, e.g.
+ * is delivered again on the next connection. Removals are batched (one store write for all PUBACKs that arrive
+ * while the previous removal commits): a crash can lose the last removals, and those entries are delivered again
+ * (at least once). A delivery id is {@code {endpointId}#{entryId}}, e.g.
  * {@code /modules/filter/inputs/in1#42}: it names the queue and the entry, so an acknowledgement needs no lookup.
  */
 public final class ModuleInputDeliveries implements Deliveries {
@@ -25,10 +28,12 @@ public final class ModuleInputDeliveries implements Deliveries {
     private final String edgeDeviceId;
     private final MessageStore store;
     private final LongAdder delivering = new LongAdder();
+    private final BatchedRemovals removals;
 
     public ModuleInputDeliveries(String edgeDeviceId, MessageStore store) {
         this.edgeDeviceId = edgeDeviceId;
         this.store = store;
+        this.removals = new BatchedRemovals(store);
     }
 
     /**
@@ -37,19 +42,32 @@ public final class ModuleInputDeliveries implements Deliveries {
      */
     @Override
     public List<Delivery> pending(IdentityKey to) {
+        return pending(to, Set.of());
+    }
+
+    /**
+     * As {@link #pending(IdentityKey)} without the entries in flight ({@code handedOut}) and those acknowledged
+     * but not yet removed; the store skips them without decoding. At most {@link #WINDOW} minus what is in flight.
+     */
+    @Override
+    public List<Delivery> pending(IdentityKey to, Set<String> handedOut) {
         String prefix = prefix(to);
         if (prefix == null) {
+            return List.of();
+        }
+        int limit = WINDOW - handedOut.size();
+        if (limit <= 0) {
             return List.of();
         }
         List<QueuedMessage> queued = new ArrayList<>();
         for (String endpointId : store.endpointsWithEntries()) {
             if (endpointId.startsWith(prefix)) {
-                queued.addAll(store.peek(endpointId, WINDOW));
+                queued.addAll(store.peek(endpointId, limit, removals.skip(endpointId, handedOut)));
             }
         }
         queued.sort(Comparator.comparingInt(QueuedMessage::priority).thenComparingLong(QueuedMessage::entryId));
-        List<Delivery> deliveries = new ArrayList<>(Math.min(queued.size(), WINDOW));
-        for (QueuedMessage q : queued.subList(0, Math.min(queued.size(), WINDOW))) {
+        List<Delivery> deliveries = new ArrayList<>(Math.min(queued.size(), limit));
+        for (QueuedMessage q : queued.subList(0, Math.min(queued.size(), limit))) {
             String input = q.endpointId().substring(prefix.length());
             String topic = "devices/" + to.deviceId() + "/modules/" + to.moduleId() + "/inputs/" + input + "/"
                     + PropertyBag.encodeForDelivery(q.message());
@@ -63,7 +81,11 @@ public final class ModuleInputDeliveries implements Deliveries {
         delivering.increment();
     }
 
-    /** Removes the entry; an id that is not one of this module's inputs is ignored (a module acks only its own). */
+    /**
+     * Records the PUBACK in memory at once ({@link #pending} leaves the entry out from now on) and removes the
+     * entry from the store in a batch with other acknowledgements ({@link BatchedRemovals}); an id that is not one
+     * of this module's inputs is ignored (a module acks only its own).
+     */
     @Override
     public CompletableFuture<Void> acknowledged(IdentityKey to, String id) {
         String prefix = prefix(to);
@@ -77,7 +99,13 @@ public final class ModuleInputDeliveries implements Deliveries {
         } catch (NumberFormatException e) {
             return CompletableFuture.completedFuture(null);
         }
-        return store.remove(id.substring(0, hash), List.of(entryId));
+        removals.add(id.substring(0, hash), entryId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Completes once every acknowledgement recorded so far is removed from the store (or its removal failed). */
+    public CompletableFuture<Void> flushed() {
+        return removals.flushed();
     }
 
     /** Publishes made so far (each attempt counts, redeliveries too). For metrics. */

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
+import org.sqlite.SQLiteConnection;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -59,16 +60,18 @@ public final class SqliteMessageStore implements MessageStore {
     private final Path file;
     private final Clock clock;
     private final StoreLedger ledger;
+    private final QueueTails tails;
     private final GroupCommitWriter<StoreWriter> writer;
     private final ReaderPool<SqlSession> readers;
     private final StoreMaintenance maintenance;
     private boolean closed;
 
-    private SqliteMessageStore(Path file, Clock clock, StoreLedger ledger, GroupCommitWriter<StoreWriter> writer,
-            ReaderPool<SqlSession> readers, StoreMaintenance maintenance) {
+    private SqliteMessageStore(Path file, Clock clock, StoreLedger ledger, QueueTails tails,
+            GroupCommitWriter<StoreWriter> writer, ReaderPool<SqlSession> readers, StoreMaintenance maintenance) {
         this.file = file;
         this.clock = clock;
         this.ledger = ledger;
+        this.tails = tails;
         this.writer = writer;
         this.readers = readers;
         this.maintenance = maintenance;
@@ -90,15 +93,19 @@ public final class SqliteMessageStore implements MessageStore {
             Files.createDirectories(absolute.getParent());
             createSchema(url);
             session = SETTINGS.openWriter(url);
+            // The writer hands out ids itself: without this, sqlite-jdbc runs a regex over the SQL and asks for
+            // last_insert_rowid() after every INSERT (measured: ~6 % of the edge hub's CPU under routed load).
+            session.connection().unwrap(SQLiteConnection.class).getConnectionConfig().setGetGeneratedKeys(false);
             StoreLedger ledger = new StoreLedger(settings);
-            StoreWriter tx = load(session, ledger);
+            QueueTails tails = new QueueTails();
+            StoreWriter tx = load(session, ledger, tails);
             String name = "brink-messages";
             GroupCommitWriter<StoreWriter> writer = new GroupCommitWriter<>(session, tx,
                     new WriterOptions(name, MAX_GROUP, CLOSED, "message store write failed: ", false), tx);
             checkpointer = SETTINGS.openCheckpointer(url);
             StoreMaintenance maintenance = new StoreMaintenance(checkpointer, writer, clock, cleanupInterval, name);
             tx.afterCommit(maintenance::afterCommit);
-            return new SqliteMessageStore(absolute, clock, ledger, writer,
+            return new SqliteMessageStore(absolute, clock, ledger, tails, writer,
                     new ReaderPool<>(url, SETTINGS, READERS, s -> s, CLOSED), maintenance);
         } catch (SQLException | IOException e) {
             SqlSession.closeQuietly(checkpointer);
@@ -130,7 +137,7 @@ public final class SqliteMessageStore implements MessageStore {
     }
 
     /** Loads the figures of what the file holds and seeds the id counters past the highest ids in use. */
-    private static StoreWriter load(SqlSession session, StoreLedger ledger) throws SQLException {
+    private static StoreWriter load(SqlSession session, StoreLedger ledger, QueueTails tails) throws SQLException {
         long messageBytes = scalar(session, "SELECT COALESCE(SUM(size), 0) FROM messages");
         long entries = 0;
         Map<String, Map<Integer, Long>> queues = new HashMap<>();
@@ -142,7 +149,8 @@ public final class SqliteMessageStore implements MessageStore {
             }
         }
         ledger.load(messageBytes + entries * StoreLedger.ENTRY_BYTES, queues);
-        return new StoreWriter(session, ledger, scalar(session, "SELECT COALESCE(MAX(id), 0) FROM messages") + 1,
+        tails.incomplete(queues.keySet());
+        return new StoreWriter(session, ledger, tails, scalar(session, "SELECT COALESCE(MAX(id), 0) FROM messages") + 1,
                 scalar(session, "SELECT COALESCE(MAX(id), 0) FROM entries") + 1);
     }
 
@@ -192,16 +200,21 @@ public final class SqliteMessageStore implements MessageStore {
     @Override
     public List<QueuedMessage> peek(String endpointId, int limit, Set<Long> skip) {
         long nowMs = clock.millis();
-        List<QueuedMessage> live = new ArrayList<>(limit);
         List<Long> expired = new ArrayList<>();
-        readers.read(session -> {
-            try {
-                readQueue(session, endpointId, limit, skip, nowMs, live, expired);
-                return null;
-            } catch (SQLException e) {
-                throw SqlSession.failure("read the queue of " + endpointId, e);
-            }
-        });
+        // A short queue is served from memory; a backed-up one (or one left by an earlier run) from the file.
+        List<QueuedMessage> live = tails.peek(endpointId, limit, skip, nowMs, expired);
+        if (live == null) {
+            List<QueuedMessage> read = new ArrayList<>(limit);
+            readers.read(session -> {
+                try {
+                    readQueue(session, endpointId, limit, skip, nowMs, read, expired);
+                    return null;
+                } catch (SQLException e) {
+                    throw SqlSession.failure("read the queue of " + endpointId, e);
+                }
+            });
+            live = read;
+        }
         if (!expired.isEmpty()) {
             // Dropped through the writer; counted there, by what it actually deletes.
             writer.submit(tx -> tx.expire(endpointId, expired, nowMs)).whenComplete((v, e) -> {

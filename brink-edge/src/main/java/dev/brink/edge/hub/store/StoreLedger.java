@@ -2,6 +2,7 @@ package dev.brink.edge.hub.store;
 
 import dev.brink.core.route.OverflowPolicy;
 import dev.brink.core.route.StoreAndForwardSettings;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +133,31 @@ final class StoreLedger {
                 .computeIfAbsent(priority, p -> new AtomicLong());
     }
 
+    /** Committed entries of {@code endpoint}, all priorities. */
+    long queueLength(String endpoint) {
+        Map<Integer, AtomicLong> byPriority = queues.get(endpoint);
+        long total = 0;
+        if (byPriority != null) {
+            for (AtomicLong n : byPriority.values()) {
+                total += n.get();
+            }
+        }
+        return total;
+    }
+
+    /** Sorted. Loops, not streams: the edge hub asks on every module-input fetch. */
     List<String> endpointsWithEntries() {
-        return queues.entrySet().stream()
-                .filter(e -> e.getValue().values().stream().anyMatch(n -> n.get() > 0))
-                .map(Map.Entry::getKey).sorted().toList();
+        List<String> result = new ArrayList<>();
+        queues.forEach((endpoint, byPriority) -> {
+            for (AtomicLong n : byPriority.values()) {
+                if (n.get() > 0) {
+                    result.add(endpoint);
+                    return;
+                }
+            }
+        });
+        result.sort(null);
+        return result;
     }
 
     /** Queue lengths by endpoint, then priority; empty queues left out. */
@@ -163,6 +185,9 @@ final class StoreLedger {
         long ttlExpired;
         long overflow;
         final Map<String, Map<Integer, Long>> queues = new HashMap<>();
+        /** For {@link QueueTails}: entries this group added and deleted. */
+        final List<QueueTails.Entry> added = new ArrayList<>();
+        final List<QueueTails.Deleted> deleted = new ArrayList<>();
 
         void queue(String endpoint, int priority, long change) {
             queues.computeIfAbsent(endpoint, e -> new HashMap<>()).merge(priority, change, Long::sum);

@@ -38,6 +38,7 @@ final class StoreWriter implements GroupListener {
 
     private final SqlSession session;
     private final StoreLedger ledger;
+    private final QueueTails tails;
     private volatile Consumer<Boolean> afterCommit = emptied -> { };
     private long nextMessageId;
     private long nextEntryId;
@@ -45,9 +46,10 @@ final class StoreWriter implements GroupListener {
     private long committedEntryId;
     private GroupDelta delta = new GroupDelta();
 
-    StoreWriter(SqlSession session, StoreLedger ledger, long nextMessageId, long nextEntryId) {
+    StoreWriter(SqlSession session, StoreLedger ledger, QueueTails tails, long nextMessageId, long nextEntryId) {
         this.session = session;
         this.ledger = ledger;
+        this.tails = tails;
         this.nextMessageId = this.committedMessageId = nextMessageId;
         this.nextEntryId = this.committedEntryId = nextEntryId;
     }
@@ -73,13 +75,16 @@ final class StoreWriter implements GroupListener {
             message.executeUpdate();
             PreparedStatement entry = session.prepare(StoreSchema.INSERT_ENTRY);
             for (Target t : a.targets()) {
-                entry.setLong(1, nextEntryId++);
+                long entryId = nextEntryId++;
+                entry.setLong(1, entryId);
                 entry.setString(2, t.endpoint());
                 entry.setInt(3, t.priority());
                 entry.setLong(4, messageId);
                 entry.setLong(5, t.expiresMs());
                 entry.executeUpdate();
                 delta.queue(t.endpoint(), t.priority(), 1);
+                delta.added.add(new QueueTails.Entry(entryId, t.endpoint(), t.priority(), t.expiresMs(),
+                        a.messageBytes(), a.properties(), a.body(), a.enqueuedNanos()));
             }
             delta.addedBytes += a.cost();
             return null;
@@ -204,6 +209,7 @@ final class StoreWriter implements GroupListener {
             entry.executeUpdate();
             delta.freedBytes += StoreLedger.ENTRY_BYTES;
             delta.queue(row.endpoint(), row.priority(), -1);
+            delta.deleted.add(new QueueTails.Deleted(row.endpoint(), row.id()));
             PreparedStatement refs = session.prepare(StoreSchema.MESSAGE_REFS);
             refs.setLong(1, row.messageId());
             long left;
@@ -240,6 +246,7 @@ final class StoreWriter implements GroupListener {
         committedEntryId = nextEntryId;
         if (!delta.isEmpty()) {
             ledger.commit(delta);
+            tails.committed(delta.added, delta.deleted, ledger::queueLength);
             afterCommit.accept(delta.freedBytes > 0 && ledger.storedBytes() == 0);
         }
     }

@@ -15,7 +15,10 @@ import dev.brink.edge.hub.store.SqliteMessageStore;
 import dev.brink.mqtt.Deliveries.Delivery;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,48 @@ class ModuleInputDeliveriesTest {
         deliveries.acknowledged(FILTER, "/modules/filter/inputs/in1#not-a-number").join();
         deliveries.acknowledged(FILTER, left.get(0).id()).join();
         assertThat(deliveries.pending(FILTER)).isEmpty();
+        deliveries.flushed().join();
         assertThat(store.endpointsWithEntries()).containsExactly("$upstream");
+    }
+
+    @Test
+    void pendingLeavesOutWhatIsHandedOutAndKeepsTheWindow() {
+        for (int i = 0; i < 5; i++) {
+            store.append(message("m" + i, 5), List.of(input("filter", "in1"))).join();
+        }
+        List<Delivery> all = deliveries.pending(FILTER);
+        assertThat(all).hasSize(5);
+        Set<String> handedOut = Set.of(all.get(0).id(), all.get(2).id(), "/modules/other/inputs/x#1");
+        assertThat(deliveries.pending(FILTER, handedOut)).extracting(Delivery::id)
+                .containsExactly(all.get(1).id(), all.get(3).id(), all.get(4).id());
+
+        Set<String> fullWindow = new HashSet<>();
+        for (int i = 0; i < ModuleInputDeliveries.WINDOW; i++) {
+            fullWindow.add("/modules/filter/inputs/in1#" + (1_000_000 + i));
+        }
+        assertThat(deliveries.pending(FILTER, fullWindow)).isEmpty(); // a window in flight already
+    }
+
+    @Test
+    void acknowledgementsAreRecordedAtOnceAndRemovedInBatches() {
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            store.append(message("m" + i, 5), List.of(input("filter", "in1"), upstream())).join();
+        }
+        List<Delivery> acked = new ArrayList<>();
+        while (acked.size() < n) {
+            List<Delivery> window = deliveries.pending(FILTER);
+            assertThat(window).isNotEmpty();
+            assertThat(acked).doesNotContainAnyElementsOf(window); // never listed again once acked
+            for (Delivery d : window) {
+                assertThat(deliveries.acknowledged(FILTER, d.id())).isDone();
+                acked.add(d);
+            }
+        }
+        assertThat(deliveries.pending(FILTER)).isEmpty();
+        deliveries.flushed().join();
+        assertThat(store.peek("/modules/filter/inputs/in1", 10)).isEmpty();
+        assertThat(store.endpointsWithEntries()).containsExactly("$upstream");
+        assertThat(store.peek("$upstream", n + 1)).hasSize(n); // the other endpoint's entries stay
     }
 }

@@ -1,0 +1,79 @@
+package dev.brink.edge.hub.store;
+
+import static dev.brink.edge.hub.store.StoreTesting.UPSTREAM;
+import static dev.brink.edge.hub.store.StoreTesting.ids;
+import static dev.brink.edge.hub.store.StoreTesting.message;
+import static dev.brink.edge.hub.store.StoreTesting.upstream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.brink.core.route.StoreAndForwardSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Peeks give the same answers whether the queue's tail is served from memory or from the file. */
+class QueueTailsTest {
+    @TempDir
+    Path dir;
+
+    private SqliteMessageStore open() {
+        return SqliteMessageStore.open(dir.resolve(SqliteMessageStore.FILE_NAME), StoreAndForwardSettings.DEFAULTS,
+                Clock.systemUTC());
+    }
+
+    private static List<String> range(String prefix, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> prefix + i).toList();
+    }
+
+    @Test
+    void aBackedUpQueueIsReadFromTheFileAndFromMemoryAgainOnceDrained() {
+        int n = QueueTails.MAX_ENTRIES + 200;
+        try (SqliteMessageStore store = open()) {
+            for (int i = 0; i < n; i++) {
+                store.append(message("m" + i, 10), List.of(upstream())).join();
+            }
+            assertThat(ids(store.peek(UPSTREAM, 5))).containsExactlyElementsOf(range("m", 0, 5));
+            List<QueuedMessage> all = store.peek(UPSTREAM, n + 1);
+            assertThat(ids(all)).containsExactlyElementsOf(range("m", 0, n));
+            Set<Long> skip = Set.of(all.get(0).entryId(), all.get(2).entryId());
+            assertThat(ids(store.peek(UPSTREAM, 2, skip))).containsExactly("m1", "m3");
+
+            store.remove(UPSTREAM, all.stream().map(QueuedMessage::entryId).toList()).join();
+            assertThat(store.peek(UPSTREAM, 10)).isEmpty();
+            // Drained: the tail is complete again; priority order holds from memory too.
+            store.append(message("late", 10), List.of(upstream(1, -1))).join();
+            store.append(message("urgent", 10), List.of(upstream(0, -1))).join();
+            assertThat(ids(store.peek(UPSTREAM, 10))).containsExactly("urgent", "late");
+        }
+    }
+
+    @Test
+    void entriesLeftByAnEarlierRunAreReadFromTheFile() {
+        List<Long> first = new ArrayList<>();
+        try (SqliteMessageStore store = open()) {
+            for (int i = 0; i < 3; i++) {
+                store.append(message("old" + i, 10), List.of(upstream())).join();
+            }
+            store.peek(UPSTREAM, 10).forEach(q -> first.add(q.entryId()));
+        }
+        try (SqliteMessageStore store = open()) {
+            store.append(message("new", 10), List.of(upstream())).join();
+            assertThat(ids(store.peek(UPSTREAM, 10))).containsExactly("old0", "old1", "old2", "new");
+            store.remove(UPSTREAM, first).join();
+            assertThat(ids(store.peek(UPSTREAM, 10))).containsExactly("new");
+            QueuedMessage fromFile = store.peek(UPSTREAM, 1).get(0);
+            store.remove(UPSTREAM, List.of(fromFile.entryId())).join();
+            store.append(message("newer", 10), List.of(upstream())).join();
+            QueuedMessage fromMemory = store.peek(UPSTREAM, 1).get(0);
+            // The same message either way (decoded as stored, enqueued time included).
+            assertThat(fromMemory.message().messageId()).isEqualTo("newer");
+            assertThat(fromMemory.message().body()).isEqualTo(fromFile.message().body());
+            assertThat(fromMemory.message().enqueuedTime()).isNotNull();
+        }
+    }
+}
