@@ -57,24 +57,10 @@ public final class EdgeTestbed implements AutoCloseable {
 
     /** Writes {@code edge.toml} (process runtime, data dir {@code edge-data}) with {@code extra} appended. */
     public Path edgeToml(String restartBase, String restartMax, String extra) throws IOException {
-        Path ca = Files.writeString(dir.resolve("hub-ca.pem"), hub.caCertificatePem());
-        return Files.writeString(dir.resolve("edge.toml"), """
-                connection_string = "HostName=%s:%d;DeviceId=%s;SharedAccessKey=%s"
-                data_dir = "edge-data"
-                [hub]
-                https_port = %d
-                ca_file = "%s"
-                [edge_hub]
-                mqtt_port = 0
-                https_port = 0
-                metrics_port = 0
+        return EdgeTomls.write(dir, hub, DEVICE, deviceKey, EdgeTomls.EPHEMERAL_EDGE_HUB + """
                 [runtime]
                 type = "process"
-                [restart]
-                base_delay = "%s"
-                max_delay = "%s"
-                """.formatted(hub.hostName(), hub.config().mqttPort(), DEVICE, deviceKey, hub.httpsPort(), ca,
-                restartBase, restartMax) + extra);
+                """ + EdgeTomls.restart(restartBase, restartMax) + extra);
     }
 
     /** One module of the package: {@code env} adds to {@code MODE} (e.g. {@code CODE}, {@code AFTER}). */

@@ -12,6 +12,7 @@ import dev.brink.core.json.Json;
 import dev.brink.core.sas.Keys;
 import dev.brink.edge.EdgeConfig;
 import dev.brink.edge.EdgeRuntime;
+import dev.brink.edge.EdgeTomls;
 import dev.brink.hub.HubConfig;
 import dev.brink.hub.HubServer;
 import java.io.IOException;
@@ -55,25 +56,12 @@ class EdgeRuntimeIT {
         deviceKey = device.at("/authentication/symmetricKey/primaryKey").asText();
         out = Files.createDirectories(dir.resolve("out"));
         pkg = modulePackage(dir.resolve("pkg"));
-        Path ca = Files.writeString(dir.resolve("hub-ca.pem"), hub.caCertificatePem());
-        edgeToml = Files.writeString(dir.resolve("edge.toml"), """
-                connection_string = "HostName=%s:%d;DeviceId=edge1;SharedAccessKey=%s"
-                data_dir = "edge-data"
-                [hub]
-                https_port = %d
-                ca_file = "%s"
-                [edge_hub]
-                mqtt_port = 0
-                https_port = 0
-                metrics_port = 0
+        edgeToml = EdgeTomls.write(dir, hub, "edge1", deviceKey, EdgeTomls.EPHEMERAL_EDGE_HUB + """
                 [runtime]
                 type = "process"
                 [listen]
                 gateway_host_name = "edge1.local"
-                [restart]
-                base_delay = "1s"
-                max_delay = "4s"
-                """.formatted(hub.hostName(), hub.config().mqttPort(), deviceKey, hub.httpsPort(), ca));
+                """ + EdgeTomls.restart("1s", "4s"));
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.brink.core.deployment.DeploymentParser;
 import dev.brink.core.deployment.EdgeDeployment;
 import dev.brink.core.deployment.RestartPolicy;
+import dev.brink.edge.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
-    final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
     final RestartPolicyManager restarts = new RestartPolicyManager(clock);
     final Planner planner = new Planner(restarts);
     final Map<String, ModuleInstance> current = new LinkedHashMap<>();

@@ -3,12 +3,13 @@ package dev.brink.edge.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.brink.core.deployment.RestartPolicy;
+import dev.brink.edge.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class RestartPolicyManagerTest {
-    final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
     final RestartPolicyManager restarts = new RestartPolicyManager(clock);
 
     @Test

@@ -9,6 +9,7 @@ import dev.brink.core.json.Json;
 import dev.brink.edge.EdgeConfig;
 import dev.brink.edge.EdgeRuntime;
 import dev.brink.edge.EdgeTestbed;
+import dev.brink.edge.EdgeTomls;
 import dev.brink.hub.events.DeviceEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -156,25 +157,10 @@ class EdgeHubOfficialSdkIT {
 
     /** The edge hub on its defaults (127.0.0.2:8883, what the SDK dials); HTTPS and metrics ephemeral. */
     private Path edgeToml() throws IOException {
-        Path ca = Files.writeString(dir.resolve("hub-ca.pem"), bed.hub.caCertificatePem());
-        return Files.writeString(dir.resolve("edge.toml"), """
-                connection_string = "HostName=%s:%d;DeviceId=%s;SharedAccessKey=%s"
-                data_dir = "edge-data"
-                [hub]
-                https_port = %d
-                ca_file = "%s"
-                [edge_hub]
-                host = "127.0.0.2"
-                mqtt_port = 8883
-                https_port = 0
-                metrics_port = 0
+        return EdgeTomls.write(dir, bed.hub, DEVICE, bed.deviceKey, EdgeTomls.edgeHub("127.0.0.2", 8883, 0) + """
                 [runtime]
                 type = "process"
-                [restart]
-                base_delay = "1s"
-                max_delay = "4s"
-                """.formatted(bed.hub.hostName(), bed.hub.config().mqttPort(), DEVICE, bed.deviceKey,
-                bed.hub.httpsPort(), ca));
+                """ + EdgeTomls.restart("1s", "4s"));
     }
 
     /** A package whose entrypoint runs {@link SdkModuleMain} on this test's classpath in the runtime's JVM. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.brink.client.service.HubServiceClient;
 import dev.brink.core.json.Json;
+import dev.brink.edge.EdgeTomls;
 import dev.brink.hub.HubConfig;
 import dev.brink.hub.HubServer;
 import java.io.IOException;
@@ -90,25 +91,11 @@ final class OfflineBed implements AutoCloseable {
     void startEdge() throws IOException {
         Path toml = dir.resolve("edge.toml");
         if (!Files.exists(toml)) {
-            Path ca = Files.writeString(dir.resolve("hub-ca.pem"), hub.caCertificatePem());
-            Files.writeString(toml, """
-                    connection_string = "HostName=%s:%d;DeviceId=%s;SharedAccessKey=%s"
-                    data_dir = "edge-data"
-                    [hub]
-                    https_port = %d
-                    ca_file = "%s"
-                    [edge_hub]
-                    host = "%s"
-                    mqtt_port = %d
-                    https_port = 0
-                    metrics_port = %d
+            EdgeTomls.write(dir, hub.hostName(), hubMqttPort, hubHttpsPort, hub.caCertificatePem(), DEVICE, deviceKey,
+                    EdgeTomls.edgeHub(EDGE_HOST, edgeMqttPort, metricsPort) + """
                     [runtime]
                     type = "process"
-                    [restart]
-                    base_delay = "1s"
-                    max_delay = "4s"
-                    """.formatted(hub.hostName(), hubMqttPort, DEVICE, deviceKey, hubHttpsPort, ca, EDGE_HOST,
-                    edgeMqttPort, metricsPort));
+                    """ + EdgeTomls.restart("1s", "4s"));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         edgeStarts++;

@@ -10,6 +10,7 @@ import dev.brink.core.json.Json;
 import dev.brink.edge.EdgeConfig;
 import dev.brink.edge.EdgeRuntime;
 import dev.brink.edge.EdgeTestbed;
+import dev.brink.edge.EdgeTomls;
 import dev.brink.edge.agent.EdgeAgent.ModuleSnapshot;
 import dev.brink.hub.HubConfig;
 import dev.brink.hub.HubServer;
@@ -145,26 +146,11 @@ class QuickstartDockerIT {
 
     /** Docker runtime on the private podman socket; the edge hub on its defaults (127.0.0.2:8883). */
     private Path edgeToml(String key) throws Exception {
-        Path ca = Files.writeString(dir.resolve("hub-ca.pem"), hub.caCertificatePem());
-        return Files.writeString(dir.resolve("edge.toml"), """
-                connection_string = "HostName=%s:%d;DeviceId=%s;SharedAccessKey=%s"
-                data_dir = "edge-data"
-                [hub]
-                https_port = %d
-                ca_file = "%s"
-                [edge_hub]
-                host = "127.0.0.2"
-                mqtt_port = 8883
-                https_port = 0
-                metrics_port = 0
+        return EdgeTomls.write(dir, hub, device, key, EdgeTomls.edgeHub("127.0.0.2", 8883, 0) + """
                 [runtime]
                 type = "docker"
                 docker_uri = "%s"
-                [restart]
-                base_delay = "1s"
-                max_delay = "4s"
-                """.formatted(hub.hostName(), hub.config().mqttPort(), device, key, hub.httpsPort(), ca,
-                podman.engineUri()));
+                """.formatted(podman.engineUri()) + EdgeTomls.restart("1s", "4s"));
     }
 
     /** 127.0.0.2:8883 is one address per machine: wait up to a minute for another checkout's test to release it. */

@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import dev.brink.core.message.Message;
 import dev.brink.core.route.OverflowPolicy;
 import dev.brink.core.route.StoreAndForwardSettings;
+import dev.brink.edge.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -111,7 +112,7 @@ class SqliteMessageStoreTest {
 
     @Test
     void expiredEntriesAreSkippedDroppedAndCounted() throws Exception {
-        TestClock clock = new TestClock(Instant.parse("2024-05-01T10:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T10:00:00Z"));
         open(DEFAULTS, clock);
         CompletableFuture.allOf(
                 store.append(message("short", 10), List.of(upstream(0, 10))),
@@ -132,7 +133,7 @@ class SqliteMessageStoreTest {
 
     @Test
     void periodicCleanupDropsExpiredEntriesWithoutAnyReader() {
-        TestClock clock = new TestClock(Instant.parse("2024-05-01T10:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2024-05-01T10:00:00Z"));
         store = SqliteMessageStore.open(file(), DEFAULTS, clock, Duration.ofMillis(200));
         store.append(message("short", 10), List.of(upstream(0, 10), input("m", "i"))).join();
         clock.advance(Duration.ofSeconds(11));

@@ -1,4 +1,4 @@
-package dev.brink.edge.agent;
+package dev.brink.edge;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class MutableClock extends Clock {
-    private Instant now;
+/** A clock the test moves by hand (restart back-offs, TTLs). */
+public final class ManualClock extends Clock {
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
