@@ -9,6 +9,7 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import dev.brink.edge.workload.OfficialSdkModuleMain;
+import dev.brink.hub.mqtt.SdkTwinCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -69,11 +70,11 @@ public final class SdkModuleMain {
         client.subscribeToDesiredProperties((twin, ctx) -> line("DESIRED " + twin.getDesiredProperties().getVersion()
                 + " " + new TreeMap<>(twin.getDesiredProperties())), null);
         line("READY");
-        Twin twin = SdkTwin.get(client);
+        Twin twin = SdkTwinCalls.getTwin(client);
         line("TWIN desiredVersion=" + twin.getDesiredProperties().getVersion());
         TwinCollection reported = new TwinCollection();
         reported.put("sdk", "reported-by-sdk");
-        line("REPORTED version=" + SdkTwin.updateReported(client, reported));
+        line("REPORTED version=" + SdkTwinCalls.updateReported(client, reported));
         Message toB = new Message("{\"temp\":21}".getBytes(StandardCharsets.UTF_8));
         toB.setMessageId("m-out1");
         toB.setContentType("application/json");
