@@ -9,7 +9,6 @@ import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import dev.brink.edge.workload.OfficialSdkModuleMain;
-import dev.brink.hub.mqtt.SdkTwinCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -70,11 +69,11 @@ public final class SdkModuleMain {
         client.subscribeToDesiredProperties((twin, ctx) -> line("DESIRED " + twin.getDesiredProperties().getVersion()
                 + " " + new TreeMap<>(twin.getDesiredProperties())), null);
         line("READY");
-        Twin twin = SdkTwinCalls.getTwin(client);
+        Twin twin = SdkTwin.get(client);
         line("TWIN desiredVersion=" + twin.getDesiredProperties().getVersion());
         TwinCollection reported = new TwinCollection();
         reported.put("sdk", "reported-by-sdk");
-        line("REPORTED version=" + SdkTwinCalls.updateReported(client, reported));
+        line("REPORTED version=" + SdkTwin.updateReported(client, reported));
         Message toB = new Message("{\"temp\":21}".getBytes(StandardCharsets.UTF_8));
         toB.setMessageId("m-out1");
         toB.setContentType("application/json");

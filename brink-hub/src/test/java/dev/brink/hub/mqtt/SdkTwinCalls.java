@@ -30,14 +30,14 @@ import java.util.concurrent.TimeUnit;
  * {@code onResponseAcknowledged} comes first; both carry the same response message (status and {@code $version}
  * parsed by the SDK from {@code $iothub/twin/res/{status}/?$rid=..&$version=..}).
  */
-public final class SdkTwinCalls {
+final class SdkTwinCalls {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private SdkTwinCalls() {
     }
 
     /** The twin as the SDK parses a GET response ({@code {"desired":..,"reported":..}}). */
-    public static Twin getTwin(InternalClient client) throws Exception {
+    static Twin getTwin(InternalClient client) throws Exception {
         CompletableFuture<IotHubTransportMessage> response = new CompletableFuture<>();
         client.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
             @Override
@@ -69,7 +69,7 @@ public final class SdkTwinCalls {
     }
 
     /** Sends a reported patch; returns the new reported version from the response topic. */
-    public static int updateReported(InternalClient client, TwinCollection patch) throws Exception {
+    static int updateReported(InternalClient client, TwinCollection patch) throws Exception {
         CompletableFuture<IotHubTransportMessage> response = new CompletableFuture<>();
         client.updateReportedPropertiesAsync(patch, new ReportedPropertiesUpdateCorrelatingMessageCallback() {
             @Override
