@@ -41,10 +41,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if ! command -v mosquitto >/dev/null; then
-  echo "Installing mosquitto (apt-get)..." >&2
-  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto >&2
-fi
+# shellcheck source=brink-bench/mosquitto-baseline.sh
+source "$root/brink-bench/mosquitto-baseline.sh"
+install_mosquitto
 
 offline=()
 if [[ "${BRINK_OFFLINE:-}" == 1 ]]; then offline=(-o); fi
@@ -59,39 +58,7 @@ cp "$root"/brink-bench/target/brink-bench-*.jar "$work/lib/"
 IFS=: read -r -a entries < "$cpfile" || true  # no trailing newline: read returns 1
 for jar in "${entries[@]}"; do cp "$jar" "$work/lib/"; done
 
-tls="$work/tls"
-openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=Brink bench test CA" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
-  > "$tls/server.ext"
-openssl x509 -req -sha256 -days 2 -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
-  -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
-mosquitto_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-# Same settings as run-mqtt.sh; QoS 1 to the subscriber is in memory (persistence false): Mosquitto's best case.
-cat > "$tls/mosquitto.conf" <<EOF
-per_listener_settings false
-listener $mosquitto_port 127.0.0.1
-cafile $tls/ca.pem
-certfile $tls/server.pem
-keyfile $tls/server.key
-allow_anonymous true
-persistence false
-max_connections -1
-set_tcp_nodelay true
-user $(id -un)
-log_dest stderr
-log_type error
-log_type warning
-EOF
-mosquitto -c "$tls/mosquitto.conf" 2> "$work/mosquitto.log" &
-mosquitto_pid=$!
-for _ in $(seq 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$mosquitto_port") 2>/dev/null; then break; fi
-  sleep 0.1
-done
-kill -0 "$mosquitto_pid" || { cat "$work/mosquitto.log" >&2; exit 1; }
+start_mosquitto "$work"
 
 results="$work/results.md"
 {
