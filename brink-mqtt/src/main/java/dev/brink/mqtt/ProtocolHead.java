@@ -103,6 +103,7 @@ public final class ProtocolHead implements AutoCloseable {
         server.setSsl(true);
         server.setKeyCertOptions(options.serverCertificate());
         server.setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
+        server.setSslEngineOptions(TlsEngines.preferred());
         // One listener per event loop we want busy: each verticle instance runs on its own event loop, and
         // Vert.x shares a host:port between servers listening from different contexts, handing new connections
         // to them in turn. For an ephemeral port Vert.x 5 shares only a negative port (-n = "one random port

@@ -1,5 +1,6 @@
 package dev.brink.edge.hub;
 
+import dev.brink.mqtt.TlsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -32,6 +33,7 @@ final class EdgeHubHttpServer implements AutoCloseable {
                 .setSsl(true)
                 .setKeyCertOptions(certificate)
                 .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setSslEngineOptions(TlsEngines.preferred())
                 .setWebSocketSubProtocols(List.of(WEBSOCKET_SUB_PROTOCOL))
                 .setMaxWebSocketFrameSize(WEBSOCKET_MAX_FRAME_BYTES)
                 .setMaxWebSocketMessageSize(WEBSOCKET_MAX_FRAME_BYTES);

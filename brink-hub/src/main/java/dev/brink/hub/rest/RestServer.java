@@ -4,6 +4,7 @@ import dev.brink.hub.security.AccessPolicy;
 import dev.brink.hub.security.HubCertificates;
 import dev.brink.hub.security.ServiceAuthenticator;
 import dev.brink.mqtt.ProtocolHead;
+import dev.brink.mqtt.TlsEngines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +60,8 @@ public final class RestServer implements AutoCloseable {
                 .setPort(port)
                 .setSsl(true)
                 .setKeyCertOptions(certificates.keyCertOptions())
-                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
+                .setEnabledSecureTransportProtocols(TLS_PROTOCOLS)
+                .setSslEngineOptions(TlsEngines.preferred());
         // MQTT over WebSocket on /$iothub/websocket (mounted by dev.brink.mqtt.ProtocolHead): MQTT.js refuses
         // a handshake without the "mqtt" sub-protocol; one MQTT packet (up to ~320 KB) travels in one frame.
         ProtocolHead.webSocketReady(options);

@@ -37,11 +37,16 @@ final class StoreSchema {
             "INSERT INTO messages (id, enqueued_ns, refs, size, props, body) VALUES (?, ?, ?, ?, ?, ?)";
     static final String INSERT_ENTRY =
             "INSERT INTO entries (id, endpoint, priority, message_id, expires_ms) VALUES (?, ?, ?, ?, ?)";
-    static final String FIND_ENTRY = "SELECT priority, message_id, expires_ms FROM entries WHERE id = ? AND endpoint = ?";
+    /**
+     * Deletes one entry of one endpoint if it has expired by the given time (Long.MAX_VALUE: whatever its expiry),
+     * returning what the removal needs: one statement where a SELECT then a DELETE took two.
+     */
+    static final String TAKE_ENTRY = "DELETE FROM entries WHERE id = ? AND endpoint = ? AND expires_ms <= ?"
+            + " RETURNING priority, message_id";
     static final String DELETE_ENTRY = "DELETE FROM entries WHERE id = ?";
-    static final String MESSAGE_REFS = "SELECT refs, size FROM messages WHERE id = ?";
+    /** The message goes with its last reference (the common case: one endpoint), returning its size. */
+    static final String DELETE_LAST_REF = "DELETE FROM messages WHERE id = ? AND refs <= 1 RETURNING size";
     static final String DEREF_MESSAGE = "UPDATE messages SET refs = refs - 1 WHERE id = ?";
-    static final String DELETE_MESSAGE = "DELETE FROM messages WHERE id = ?";
     static final String OLDEST_ENTRIES = "SELECT id, endpoint, priority, message_id FROM entries ORDER BY id LIMIT 64";
     static final String EXPIRED_ENTRIES = "SELECT id, endpoint, priority, message_id FROM entries"
             + " WHERE expires_ms <= ? AND expires_ms < " + NEVER + " LIMIT 1000";

@@ -96,10 +96,7 @@ final class StoreWriter implements GroupListener {
     /** Delivered entries go; ids that are not (or no longer) in this endpoint's queue are ignored. */
     Void remove(String endpoint, List<Long> entryIds) {
         for (long id : entryIds) {
-            EntryRow row = find(endpoint, id, Long.MAX_VALUE);
-            if (row != null) {
-                delete(row);
-            }
+            take(endpoint, id, Long.MAX_VALUE);
         }
         return null;
     }
@@ -107,9 +104,7 @@ final class StoreWriter implements GroupListener {
     /** Entries a reader found expired: deleted if they still are (another peek may have got there first). */
     Void expire(String endpoint, List<Long> entryIds, long nowMs) {
         for (long id : entryIds) {
-            EntryRow row = find(endpoint, id, nowMs);
-            if (row != null) {
-                delete(row);
+            if (take(endpoint, id, nowMs)) {
                 delta.ttlExpired++;
             }
         }
@@ -167,20 +162,31 @@ final class StoreWriter implements GroupListener {
         }
     }
 
-    private EntryRow find(String endpoint, long id, long expiredBy) {
+    /**
+     * Deletes entry {@code id} of {@code endpoint} if it expired by {@code expiredBy}, and its message with its last
+     * entry; false when there was no such entry. Two statements for a message queued for one endpoint.
+     */
+    private boolean take(String endpoint, long id, long expiredBy) {
+        int priority;
+        long messageId;
         try {
-            PreparedStatement ps = session.prepare(StoreSchema.FIND_ENTRY);
+            PreparedStatement ps = session.prepare(StoreSchema.TAKE_ENTRY);
             ps.setLong(1, id);
             ps.setString(2, endpoint);
+            ps.setLong(3, expiredBy);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getLong(3) > expiredBy) {
-                    return null;
+                if (!rs.next()) {
+                    return false;
                 }
-                return new EntryRow(id, endpoint, rs.getInt(1), rs.getLong(2));
+                priority = rs.getInt(1);
+                messageId = rs.getLong(2);
             }
         } catch (SQLException e) {
-            throw SqlSession.failure("find a queue entry", e);
+            throw SqlSession.failure("delete a queue entry", e);
         }
+        entryDeleted(endpoint, id, priority);
+        release(messageId);
+        return true;
     }
 
     private List<EntryRow> rows(String sql, Long param) {
@@ -201,35 +207,42 @@ final class StoreWriter implements GroupListener {
         }
     }
 
-    /** Deletes one entry; the message goes with its last entry (then returns true). */
+    /** Deletes one entry found by a scan; the message goes with its last entry (then returns true). */
     private boolean delete(EntryRow row) {
         try {
             PreparedStatement entry = session.prepare(StoreSchema.DELETE_ENTRY);
             entry.setLong(1, row.id());
             entry.executeUpdate();
-            delta.freedBytes += StoreLedger.ENTRY_BYTES;
-            delta.queue(row.endpoint(), row.priority(), -1);
-            delta.deleted.add(new QueueTails.Deleted(row.endpoint(), row.id()));
-            PreparedStatement refs = session.prepare(StoreSchema.MESSAGE_REFS);
-            refs.setLong(1, row.messageId());
-            long left;
-            long size;
-            try (ResultSet rs = refs.executeQuery()) {
-                if (!rs.next()) {
-                    return true; // cannot happen: refs change in the same transactions as the entries
-                }
-                left = rs.getLong(1) - 1;
-                size = rs.getLong(2);
-            }
-            PreparedStatement change = session.prepare(left > 0 ? StoreSchema.DEREF_MESSAGE : StoreSchema.DELETE_MESSAGE);
-            change.setLong(1, row.messageId());
-            change.executeUpdate();
-            if (left <= 0) {
-                delta.freedBytes += size;
-            }
-            return left <= 0;
         } catch (SQLException e) {
             throw SqlSession.failure("delete a queue entry", e);
+        }
+        entryDeleted(row.endpoint(), row.id(), row.priority());
+        return release(row.messageId());
+    }
+
+    private void entryDeleted(String endpoint, long id, int priority) {
+        delta.freedBytes += StoreLedger.ENTRY_BYTES;
+        delta.queue(endpoint, priority, -1);
+        delta.deleted.add(new QueueTails.Deleted(endpoint, id));
+    }
+
+    /** One reference to the message is gone: deletes it with its last one (then returns true), else counts down. */
+    private boolean release(long messageId) {
+        try {
+            PreparedStatement last = session.prepare(StoreSchema.DELETE_LAST_REF);
+            last.setLong(1, messageId);
+            try (ResultSet rs = last.executeQuery()) {
+                if (rs.next()) {
+                    delta.freedBytes += rs.getLong(1);
+                    return true;
+                }
+            }
+            PreparedStatement deref = session.prepare(StoreSchema.DEREF_MESSAGE);
+            deref.setLong(1, messageId);
+            deref.executeUpdate();
+            return false;
+        } catch (SQLException e) {
+            throw SqlSession.failure("release a stored message", e);
         }
     }
 
