@@ -51,6 +51,11 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
     @Option(names = "--http-connections", description = "REST connections (default: ${DEFAULT-VALUE}).")
     int httpConnections = 32;
 
+    @Option(names = "--thread-dump", description = "Take a thread dump of the hub one second before the end"
+            + " (jcmd Thread.print: it pauses the hub and starts a JVM beside it, so the measured latencies suffer;"
+            + " for diagnosis only).")
+    boolean threadDump;
+
     @Option(names = "--hub-jvm-opts", split = " ", description = "The hub JVM's options (default: none).")
     List<String> hubJvmOptions = new ArrayList<>();
 
@@ -155,7 +160,7 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            if (seq == total - rate) { // one second before the end: where are the hub's threads?
+            if (threadDump && seq == total - rate) { // one second before the end: where are the hub's threads?
                 dumpAsync(hub);
             }
             if (ticks0 < 0 && due >= measureFrom) {

@@ -53,6 +53,10 @@ public final class TelemetryIngestBenchmark implements Callable<Integer> {
     @Option(names = "--no-hub", description = "Measure only Mosquitto.")
     boolean noHub;
 
+    @Option(names = "--thread-dump", description = "Dump the hub's threads halfway through the largest run"
+            + " (jcmd Thread.print pauses the hub and starts a JVM beside it: for diagnosis, not for figures).")
+    boolean threadDump;
+
     @Option(names = "--hub-jvm-opts", split = " ", description = "The hub JVM's options (default: none).")
     List<String> hubJvmOptions = new ArrayList<>();
 
@@ -78,7 +82,7 @@ public final class TelemetryIngestBenchmark implements Callable<Integer> {
                     results.add(measure(load, mosquitto, n, null, null));
                 }
                 if (hubTarget != null) {
-                    Path dump = n == maxDevices ? work.resolve("hub-ingest-threads-" + n + ".txt") : null;
+                    Path dump = threadDump && n == maxDevices ? work.resolve("hub-ingest-threads-" + n + ".txt") : null;
                     results.add(measure(load, hubTarget, n, hub, dump));
                 }
             }
