@@ -94,6 +94,6 @@ else
 fi
 mosq=(--mosquitto-port "$mosquitto_port" --mosquitto-ca "$tls/ca.pem" --mosquitto-pid "$mosquitto_pid")
 bench 240 TelemetryIngestBenchmark "${mosq[@]}" "${ingest[@]}"
-bench 150 DesiredLatencyBenchmark "${desired[@]}"
+bench 180 DesiredLatencyBenchmark "${desired[@]}"
 bench 420 ConnectionScaleBenchmark "${mosq[@]}" "${scale[@]}"
 echo "Results: $results" >&2

@@ -43,7 +43,7 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
     int rate = 1000;
 
     @Option(names = "--warmup", description = "Warm-up seconds (default: ${DEFAULT-VALUE}).")
-    double warmup = 5;
+    double warmup = 15;
 
     @Option(names = "--seconds", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     double seconds = 20;
@@ -65,6 +65,12 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong restFailures = new AtomicLong();
     private final AtomicLong restDone = new AtomicLong();
+    /** Per second of the run (from the first patch): notifications that took over {@link #SLOW_NANOS}. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, AtomicLong> slowBySecond =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private volatile long runStart;
+    private final java.util.Set<Integer> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String firstRestFailure;
     private volatile long measureFrom;
     private volatile long measureUntil;
@@ -128,6 +134,9 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
         if (t >= measureFrom && t < measureUntil) {
             notify.record(now - t);
         }
+        if (now - t > SLOW_NANOS) {
+            slowBySecond.computeIfAbsent((t - runStart) / 1_000_000_000L, k -> new AtomicLong()).incrementAndGet();
+        }
     }
 
     private void dumpAsync(HubProcess hub) {
@@ -149,6 +158,7 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
     private long sendPatches(TwinPatcher patcher, MqttTarget target, HubProcess hub) {
         long hubPid = hub.pid();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        runStart = start;
         measureFrom = start + (long) (warmup * 1e9);
         measureUntil = measureFrom + (long) (seconds * 1e9);
         long total = (long) ((warmup + seconds) * rate);
@@ -171,7 +181,10 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
             long t = System.nanoTime();
             String body = "{\"properties\":{\"desired\":{\"bench\":{\"seq\":" + seq + ",\"t\":" + t + "}}}}";
             boolean measured = t >= measureFrom;
+            int sentSeq = seq;
+            unanswered.add(sentSeq);
             patcher.patch(deviceId, body).onComplete(ar -> {
+                unanswered.remove(sentSeq);
                 restDone.incrementAndGet();
                 if (ar.failed()) {
                     restFailures.incrementAndGet();
@@ -209,6 +222,12 @@ public final class DesiredLatencyBenchmark implements Callable<Integer> {
         sb.append(Markdown.fmt("Patches sent %,d; REST answers %,d, failures %d%s; notifications received %,d (duplicates %d)."
                 + " Hub CPU during the measured interval: %.2f cores.%n", sent, restDone.get(), restFailures.get(),
                 firstRestFailure == null ? "" : " (first: " + firstRestFailure + ")", got, duplicates.get(), hubCores));
+        if (!unanswered.isEmpty()) {
+            sb.append(Markdown.fmt("REST requests without an answer: %d, e.g. patches %s (%d per second).%n",
+                    unanswered.size(), unanswered.stream().sorted().limit(10).toList(), rate));
+        }
+        sb.append(Markdown.fmt("Notifications over 50 ms by the second of the run they were sent in (warm-up"
+                + " included): %s.%n", slowBySecond.isEmpty() ? "none" : slowBySecond.toString()));
         sb.append("\n```\n");
         busiest.forEach(l -> sb.append(l).append('\n'));
         sb.append("```\n");

@@ -24,6 +24,7 @@ final class TwinPatcher implements AutoCloseable {
 
     private final HttpClient http;
     private final String authorization;
+    private final io.vertx.core.Context context;
 
     TwinPatcher(Vertx vertx, HubProcess hub, int connections) {
         ServiceEndpoint endpoint = ServiceEndpoint.parse(hub.serviceConnectionString());
@@ -39,10 +40,19 @@ final class TwinPatcher implements AutoCloseable {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true);
         this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(connections));
+        // Requests start on one event loop of the generator, not on the caller's thread: the client is used from
+        // a Vert.x thread as its threading model intends.
+        this.context = vertx.getOrCreateContext();
     }
 
     /** PATCHes the device twin with {@code body}; fails unless the hub answers 200. */
     Future<Void> patch(String deviceId, String body) {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> send(deviceId, body).onComplete(done));
+        return done.future();
+    }
+
+    private Future<Void> send(String deviceId, String body) {
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.PATCH)
                 .setURI("/twins/" + deviceId + "?api-version=" + API_VERSION)

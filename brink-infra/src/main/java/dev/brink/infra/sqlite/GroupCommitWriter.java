@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * tasks), runs each task in its own SAVEPOINT inside one transaction, commits once (one sync for the whole
  * group) and only then completes the futures, in submission order. A task that throws is rolled back to its
  * savepoint and fails alone with its own exception; a failed COMMIT fails the whole group. Futures are
- * completed on a separate "ack" thread so that callbacks never delay the next group; such callbacks must
- * not block. See README.md.
+ * completed on a separate "ack" thread so that callbacks never delay the next group, or, with
+ * {@link WriterOptions#completeOnWriter()}, on the writer thread itself (one hand-off less); either way callbacks
+ * must not block. See README.md.
  *
  * @param <V> the transaction type the tasks run against (the caller's repositories bound to the writer's session)
  */
@@ -37,7 +38,7 @@ public final class GroupCommitWriter<V> {
     private final BlockingQueue<Pending<V, ?>> queue = new LinkedBlockingQueue<>();
     // Writers take the read lock to enqueue, close() the write lock: nothing can be queued behind the stop mark.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
-    private final ExecutorService acks;
+    private final ExecutorService acks; // null: futures complete on the writer thread
     private final Thread thread;
     private boolean closed;
 
@@ -51,7 +52,8 @@ public final class GroupCommitWriter<V> {
         this.transaction = transaction;
         this.options = options;
         this.listener = listener;
-        this.acks = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, options.name() + "-ack"));
+        this.acks = options.completeOnWriter() ? null
+                : Executors.newSingleThreadExecutor(r -> Threads.daemon(r, options.name() + "-ack"));
         this.thread = Threads.daemon(this::loop, options.name() + "-writer");
         thread.start();
     }
@@ -94,6 +96,9 @@ public final class GroupCommitWriter<V> {
             gate.writeLock().unlock();
         }
         Threads.joinUninterruptibly(thread);
+        if (acks == null) {
+            return;
+        }
         acks.shutdown();
         try {
             if (!acks.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -151,7 +156,11 @@ public final class GroupCommitWriter<V> {
             LOG.error("{}: a group of {} writes failed", options.name(), group.size(), e);
             group.forEach(p -> p.failGroup(failure));
         }
-        acks.execute(() -> group.forEach(Pending::complete));
+        if (acks == null) {
+            group.forEach(Pending::complete);
+        } else {
+            acks.execute(() -> group.forEach(Pending::complete));
+        }
     }
 
     private void runInSavepoint(Pending<V, ?> pending) throws SQLException {

@@ -251,6 +251,50 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void completingOnTheWriterRunsCallbacksThereAfterTheCommitAndStartsNoAckThread() throws Exception {
+        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("w.db")));
+        SchemaMigrations.migrate(session, Kv.SCHEMA);
+        int acksBefore = threads("on-writer-ack");
+        var onWriter = new GroupCommitWriter<>(session, new Kv(session),
+                new WriterOptions("on-writer", 500, CLOSED, "commit failed: ", false).completingOnWriter());
+        try {
+            assertThat(threads("on-writer-ack")).isEqualTo(acksBefore);
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            CountDownLatch hold = new CountDownLatch(1); // every callback is attached before its task completes
+            onWriter.submit(tx -> {
+                await(hold);
+                return null;
+            });
+            for (int i = 0; i < 50; i++) {
+                String key = "k" + i;
+                done.add(onWriter.submit(tx -> {
+                    tx.put(key, 1);
+                    return key;
+                }).thenAccept(k -> seen.add(k + "@" + Thread.currentThread().getName())));
+            }
+            hold.countDown();
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(seen).hasSize(50).allSatisfy(s -> assertThat(s).endsWith("@on-writer-writer"));
+            assertThat(seen.stream().map(s -> s.substring(0, s.indexOf('@'))).toList())
+                    .as("in submission order").isEqualTo(java.util.stream.IntStream.range(0, 50)
+                            .mapToObj(i -> "k" + i).toList());
+            // A callback that writes again is refused rather than deadlocking the writer (the latch makes sure
+            // the callback is attached before the task completes, so it runs on the writer).
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Throwable> nested = onWriter.submit(tx -> {
+                await(release);
+                return "x";
+            }).thenCompose(x -> onWriter.submit(tx -> "y")).handle((v, e) -> unwrap(e));
+            release.countDown();
+            assertThat(nested.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+        } finally {
+            onWriter.close();
+            onWriter.closeSession();
+        }
+    }
+
+    @Test
     void withoutIsolationAFailingTaskRollsBackItsWholeGroupAndLaterGroupsStillCommit() throws Exception {
         SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("u.db")));
         SchemaMigrations.migrate(session, Kv.SCHEMA);
