@@ -5,6 +5,7 @@ import dev.brink.core.message.Message;
 import dev.brink.core.route.RouteSink;
 import dev.brink.edge.hub.identity.IdentityCache;
 import dev.brink.edge.hub.routing.RoutedEndpoint;
+import dev.brink.edge.hub.store.MessageStore;
 import dev.brink.mqtt.Authentication;
 import dev.brink.mqtt.ConnectionListener;
 import dev.brink.mqtt.Connections;
@@ -61,10 +62,13 @@ final class LocalBackend implements ProtocolBackend {
     }
 
     /**
-     * Route, then store once for every target (an empty target list is the store's {@code no_route} drop), then
-     * tell the targets: wake the {@code $upstream} pump, tell connected modules that inputs are waiting. A full
-     * store with the {@code refuse} policy fails with its {@link dev.brink.edge.hub.store.StoreFullException}
-     * unwrapped, so the head sees a {@link MessageRefusedException}.
+     * Route, then store once for every target (an empty target list is the store's {@code no_route} drop), and
+     * tell the targets — wake the {@code $upstream} pump, tell connected modules that inputs are waiting — as soon
+     * as the store shows the entries: usually at once, while the write commits (a module input can be delivered and
+     * acknowledged before that, and then the message is never written), else after the commit. The PUBACK still
+     * waits for the commit. A full store with the {@code refuse} policy fails with its
+     * {@link dev.brink.edge.hub.store.StoreFullException} unwrapped, so the head sees a
+     * {@link MessageRefusedException}.
      */
     @Override
     public CompletableFuture<Void> accept(IdentityKey from, InboundMessage inbound) {
@@ -74,9 +78,15 @@ final class LocalBackend implements ProtocolBackend {
             List<RoutedEndpoint> targets = parts.router().route(message,
                     InboundMessages.source(edgeDeviceId, from, message));
             metrics.received();
-            parts.store().append(message, targets).whenComplete((ok, error) -> {
+            MessageStore.Appended appended = parts.store().enqueue(message, targets);
+            if (appended.shownAtOnce()) {
+                notifyTargets(targets);
+            }
+            appended.stored().whenComplete((ok, error) -> {
                 if (error == null) {
-                    notifyTargets(targets);
+                    if (appended.wakeOnCommit()) {
+                        notifyTargets(targets);
+                    }
                     result.complete(null);
                 } else {
                     fail(result, unwrap(error));

@@ -35,8 +35,14 @@ final class BatchedRemovals {
         this.store = store;
     }
 
-    /** Non-blocking: records the acknowledgement and starts a removal unless one is running. */
+    /**
+     * Non-blocking: an entry whose append the store has not written yet is dropped at once (never written, no
+     * removal); otherwise records the acknowledgement and starts a removal unless one is running.
+     */
     void add(String endpointId, long entryId) {
+        if (store.cancelUnwritten(endpointId, entryId)) {
+            return;
+        }
         removing.computeIfAbsent(endpointId, e -> ConcurrentHashMap.newKeySet()).add(entryId);
         synchronized (lock) {
             waiting.computeIfAbsent(endpointId, e -> new ArrayList<>()).add(entryId);

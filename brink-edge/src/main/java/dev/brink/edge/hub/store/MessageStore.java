@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The edge hub's store and forward (issue 5 §4): each accepted message is stored once and referenced by one queue
- * entry per endpoint and priority. Durable means synced before the returned future completes. Thread-safe.
+ * entry per endpoint and priority. Durable means synced before the returned future completes, or delivered and
+ * removed before it was written (then it need not be written at all). Thread-safe.
  * Lifecycle: opened by its factory, {@link #close} waits for pending writes.
  */
 public interface MessageStore extends AutoCloseable {
@@ -22,6 +23,25 @@ public interface MessageStore extends AutoCloseable {
      * {@code overflow}) to make room instead. An empty target list is not stored (counted as {@code no_route}).
      */
     CompletableFuture<Void> append(Message message, List<RoutedEndpoint> targets);
+
+    /**
+     * {@link #append}, telling the caller when readers can see the entries. With {@code shownAtOnce} they can be
+     * peeked already (before the write commits: wake the readers now); otherwise, or if
+     * {@code hiddenBeforeCommit} says so once {@code stored} completed, they became visible only with the commit
+     * (wake the readers then). An entry seen early and removed before the writer reached it is never written.
+     */
+    default Appended enqueue(Message message, List<RoutedEndpoint> targets) {
+        return new Appended(append(message, targets), false, () -> false);
+    }
+
+    /** See {@link #enqueue}. */
+    record Appended(CompletableFuture<Void> stored, boolean shownAtOnce,
+            java.util.function.BooleanSupplier hiddenBeforeCommit) {
+        /** True when readers must be woken once {@code stored} completed. */
+        public boolean wakeOnCommit() {
+            return !shownAtOnce || hiddenBeforeCommit.getAsBoolean();
+        }
+    }
 
     /**
      * Blocking. Up to {@code limit} entries of one endpoint in delivery order: priority 0 first, then by arrival
@@ -47,8 +67,19 @@ public interface MessageStore extends AutoCloseable {
         return result;
     }
 
-    /** The entries were delivered: removes them; a message's body goes when its last entry goes. */
+    /**
+     * The entries were delivered: removes them; a message's body goes when its last entry goes. Entries whose
+     * append was not written yet are dropped without a write.
+     */
     CompletableFuture<Void> remove(String endpointId, List<Long> entryIds);
+
+    /**
+     * Non-blocking: drops the entry at once if its append has not been written yet (it never will be) and returns
+     * true; false when it must be removed with {@link #remove}.
+     */
+    default boolean cancelUnwritten(String endpointId, long entryId) {
+        return false;
+    }
 
     /** New TTL default, disk bound and overflow policy (from {@code $edgeHub} desired); applies to new appends. */
     void apply(StoreAndForwardSettings settings);

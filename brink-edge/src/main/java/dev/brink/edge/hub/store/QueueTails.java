@@ -15,10 +15,18 @@ import java.util.function.ToLongFunction;
  * The recent queue entries of each endpoint in memory, so that {@link SqliteMessageStore#peek} serves a short queue
  * without reading SQLite (measured: module inputs re-read up to a window of entries, bodies decoded, on every new
  * message; ~17 % of the edge hub's samples). An endpoint's tail is <em>complete</em> when it holds every entry
- * the file holds for it: then peeks use it. It follows the writer's commits (entries added and deleted by a
- * durable group, before that group's futures complete). It starts complete for an endpoint without entries at
- * open, stops being complete when it would exceed its bound (the queue is backing up: peeks read SQLite), and is
- * complete again once the committed queue is empty. Thread-safe: the writer changes it, readers peek.
+ * the file holds for it: then peeks use it. It starts complete for an endpoint without entries at open, stops
+ * being complete when it would exceed its bound (the queue is backing up: peeks read SQLite), and is complete
+ * again once the committed queue is empty.
+ *
+ * <p>Appends are <em>offered</em> as they are queued for the writer ({@link #offer}), before their commit: a
+ * complete tail shows them at once, so a module input or the upstream pump can be sent a message while its write
+ * is still on its way (a crash then gives a duplicate when the sender sends again, never a loss: the sender has
+ * no PUBACK yet). An entry acknowledged before the writer reached it is {@link #cancel cancelled} and never
+ * written. Each entry's {@link Entry#state} settles that race: the writer moves it from PENDING to WRITTEN, a
+ * cancellation from PENDING to CANCELLED, and only one of them can win. The writer's commit adds what an offer
+ * could not (idempotent by id) and removes what it deleted; a rolled-back group's entries are
+ * {@link #retract retracted}. Thread-safe.
  */
 final class QueueTails {
     /** Entries per endpoint kept in memory at most. */
@@ -31,6 +39,12 @@ final class QueueTails {
      * what a read of the file gives), once, on the first peek that returns it: not on the appender's event loop.
      */
     static final class Entry {
+        static final int PENDING = 0;
+        static final int WRITTEN = 1;
+        static final int CANCELLED = 2;
+        static final int FAILED = 3;
+
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
         private final long id;
         private final String endpoint;
         private final int priority;
@@ -40,6 +54,8 @@ final class QueueTails {
         private final byte[] body;
         private final long enqueuedNanos;
         private volatile Message message;
+        /** Shown by an offer, then taken out of memory by a backed-up tail before its commit. */
+        volatile boolean hidden;
 
         Entry(long id, String endpoint, int priority, long expiresMs, long bytes, String properties, byte[] body,
                 long enqueuedNanos) {
@@ -71,6 +87,20 @@ final class QueueTails {
 
         long bytes() {
             return bytes;
+        }
+
+        /** Writer thread, inside the append: true if the entry is to be written (nobody cancelled it first). */
+        boolean markWritten() {
+            return state.compareAndSet(PENDING, WRITTEN);
+        }
+
+        /** The entry's group rolled back: a late cancellation must not claim it. */
+        void markFailed() {
+            state.set(FAILED);
+        }
+
+        boolean cancelled() {
+            return state.get() == CANCELLED;
         }
 
         Message message() {
@@ -115,8 +145,8 @@ final class QueueTails {
     }
 
     /**
-     * Writer thread, after a group committed (and the ledger took its figures): its new entries, then its deleted
-     * ones; {@code queueLength} gives the committed length of an endpoint's queue.
+     * Writer thread, after a group committed (and the ledger took its figures): its new entries (those not shown
+     * since their offer), then its deleted ones; {@code queueLength} gives the committed length of a queue.
      */
     synchronized void committed(List<Entry> added, List<Deleted> deleted, ToLongFunction<String> queueLength) {
         added.forEach(this::added);
@@ -125,21 +155,88 @@ final class QueueTails {
         }
     }
 
+    /**
+     * As an append is queued for the writer (ids allocated, order = id order): shows its entries at once where
+     * the tail is complete and has room. True when every entry is visible now; false when some will only be
+     * visible once committed (read from the file, or added by the commit).
+     */
+    synchronized boolean offer(List<Entry> entries) {
+        boolean all = true;
+        for (Entry e : entries) {
+            Tail t = tail(e.endpoint());
+            if (!t.complete || t.byId.size() >= MAX_ENTRIES || t.bytes + e.bytes() > MAX_BYTES) {
+                all = false; // the commit adds it if there is room by then, or makes the tail incomplete
+                continue;
+            }
+            put(t, e);
+        }
+        return all;
+    }
+
+    /**
+     * Drops entry {@code id} of {@code endpoint} if its append has not been written yet: it disappears from peeks
+     * and the writer will skip it. False when it was written already (or is not in memory): remove it from the file.
+     */
+    synchronized boolean cancel(String endpoint, long id) {
+        Tail t = tails.get(endpoint);
+        Entry e = t == null ? null : t.byId.get(id);
+        if (e == null || !e.state.compareAndSet(Entry.PENDING, Entry.CANCELLED)) {
+            return false;
+        }
+        drop(t, e);
+        return true;
+    }
+
+    /** Writer thread: a group rolled back; the entries its appends wrote are not in the file after all. */
+    synchronized void retract(List<Entry> entries) {
+        for (Entry e : entries) {
+            e.markFailed();
+            Tail t = tails.get(e.endpoint());
+            if (t != null && t.byId.get(e.id()) == e) {
+                drop(t, e);
+            }
+        }
+    }
+
+    /** Endpoints whose tail shows at least one entry (some perhaps not committed yet). */
+    synchronized List<String> endpointsShowingEntries() {
+        List<String> result = new ArrayList<>();
+        tails.forEach((endpoint, t) -> {
+            if (t.complete && !t.byId.isEmpty()) {
+                result.add(endpoint);
+            }
+        });
+        return result;
+    }
+
+    private static void put(Tail t, Entry e) {
+        t.entries.put(e, e);
+        t.byId.put(e.id(), e);
+        t.bytes += e.bytes();
+    }
+
+    private static void drop(Tail t, Entry e) {
+        t.entries.remove(e);
+        t.byId.remove(e.id());
+        t.bytes -= e.bytes();
+    }
+
     private void added(Entry e) {
         Tail t = tail(e.endpoint());
-        if (!t.complete) {
-            return;
+        if (!t.complete || t.byId.containsKey(e.id())) {
+            return; // not served from memory, or shown since its offer
         }
         if (t.byId.size() >= MAX_ENTRIES || t.bytes + e.bytes() > MAX_BYTES) {
+            // Offered entries not committed yet vanish from peeks until their commit: their appenders must tell
+            // the readers again then (Entry.hidden).
+            t.byId.values().forEach(x -> x.hidden = true);
             t.entries.clear(); // backing up: served from SQLite until the queue has drained
             t.byId.clear();
             t.bytes = 0;
             t.complete = false;
             return;
         }
-        t.entries.put(e, e);
-        t.byId.put(e.id(), e);
-        t.bytes += e.bytes();
+        put(t, e);
     }
 
     private void deleted(String endpoint, long id, boolean queueEmpty) {
@@ -147,10 +244,9 @@ final class QueueTails {
         if (t == null) {
             return; // cannot happen: an endpoint with entries has a tail (from open, or from its first entry)
         }
-        Entry e = t.byId.remove(id);
+        Entry e = t.byId.get(id);
         if (e != null) {
-            t.entries.remove(e);
-            t.bytes -= e.bytes();
+            drop(t, e);
         }
         if (queueEmpty) {
             t.complete = true;

@@ -6,7 +6,6 @@ import dev.brink.core.message.Message;
 import dev.brink.core.route.StoreAndForwardSettings;
 import dev.brink.edge.hub.routing.RoutedEndpoint;
 import dev.brink.edge.hub.store.StoreWriter.Append;
-import dev.brink.edge.hub.store.StoreWriter.Target;
 import dev.brink.infra.sqlite.ConnectionSettings;
 import dev.brink.infra.sqlite.GroupCommitWriter;
 import dev.brink.infra.sqlite.ReaderPool;
@@ -36,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge hub's {@link MessageStore} in its own SQLite file ({@code messages.db}, WAL, {@code synchronous=FULL},
  * {@code auto_vacuum=INCREMENTAL}). Appends go through one {@link GroupCommitWriter}: whatever is queued becomes one
- * transaction and one sync, and every append's future completes only after that sync. Reads ({@link #peek}) use a
- * {@link ReaderPool} on the caller's thread. Byte and queue figures live in memory ({@link StoreLedger}), loaded at
+ * transaction and one sync, and every append's future completes only after that sync. An append's entries are
+ * shown to peeks as it is queued ({@link QueueTails#offer}), and an entry removed before the writer reached it is
+ * never written ({@link #cancelUnwritten}). Reads ({@link #peek}) use a {@link ReaderPool} on the caller's thread. Byte and queue figures live in memory ({@link StoreLedger}), loaded at
  * open, so the disk bound costs no query. Schema, bound, vacuum and TTL: README.md and docs/store-and-forward.md.
  */
 public final class SqliteMessageStore implements MessageStore {
@@ -64,10 +64,17 @@ public final class SqliteMessageStore implements MessageStore {
     private final GroupCommitWriter<StoreWriter> writer;
     private final ReaderPool<SqlSession> readers;
     private final StoreMaintenance maintenance;
+    /** Appends take ids, are offered to the tails and queued for the writer under this lock: one order for all. */
+    private final Object appendOrder = new Object();
+    private long nextMessageId; // guarded by appendOrder
+    private long nextEntryId; // guarded by appendOrder
     private boolean closed;
 
     private SqliteMessageStore(Path file, Clock clock, StoreLedger ledger, QueueTails tails,
-            GroupCommitWriter<StoreWriter> writer, ReaderPool<SqlSession> readers, StoreMaintenance maintenance) {
+            GroupCommitWriter<StoreWriter> writer, ReaderPool<SqlSession> readers, StoreMaintenance maintenance,
+            long[] nextIds) {
+        this.nextMessageId = nextIds[0];
+        this.nextEntryId = nextIds[1];
         this.file = file;
         this.clock = clock;
         this.ledger = ledger;
@@ -98,7 +105,8 @@ public final class SqliteMessageStore implements MessageStore {
             session.connection().unwrap(SQLiteConnection.class).getConnectionConfig().setGetGeneratedKeys(false);
             StoreLedger ledger = new StoreLedger(settings);
             QueueTails tails = new QueueTails();
-            StoreWriter tx = load(session, ledger, tails);
+            long[] nextIds = load(session, ledger, tails);
+            StoreWriter tx = new StoreWriter(session, ledger, tails);
             String name = "brink-messages";
             GroupCommitWriter<StoreWriter> writer = new GroupCommitWriter<>(session, tx,
                     new WriterOptions(name, MAX_GROUP, CLOSED, "message store write failed: ", false), tx);
@@ -106,7 +114,7 @@ public final class SqliteMessageStore implements MessageStore {
             StoreMaintenance maintenance = new StoreMaintenance(checkpointer, writer, clock, cleanupInterval, name);
             tx.afterCommit(maintenance::afterCommit);
             return new SqliteMessageStore(absolute, clock, ledger, tails, writer,
-                    new ReaderPool<>(url, SETTINGS, READERS, s -> s, CLOSED), maintenance);
+                    new ReaderPool<>(url, SETTINGS, READERS, s -> s, CLOSED), maintenance, nextIds);
         } catch (SQLException | IOException e) {
             SqlSession.closeQuietly(checkpointer);
             SqlSession.closeQuietly(session);
@@ -136,8 +144,8 @@ public final class SqliteMessageStore implements MessageStore {
         }
     }
 
-    /** Loads the figures of what the file holds and seeds the id counters past the highest ids in use. */
-    private static StoreWriter load(SqlSession session, StoreLedger ledger, QueueTails tails) throws SQLException {
+    /** Loads the figures of what the file holds; returns the next message and entry ids (past those in use). */
+    private static long[] load(SqlSession session, StoreLedger ledger, QueueTails tails) throws SQLException {
         long messageBytes = scalar(session, "SELECT COALESCE(SUM(size), 0) FROM messages");
         long entries = 0;
         Map<String, Map<Integer, Long>> queues = new HashMap<>();
@@ -150,8 +158,8 @@ public final class SqliteMessageStore implements MessageStore {
         }
         ledger.load(messageBytes + entries * StoreLedger.ENTRY_BYTES, queues);
         tails.incomplete(queues.keySet());
-        return new StoreWriter(session, ledger, tails, scalar(session, "SELECT COALESCE(MAX(id), 0) FROM messages") + 1,
-                scalar(session, "SELECT COALESCE(MAX(id), 0) FROM entries") + 1);
+        return new long[] {scalar(session, "SELECT COALESCE(MAX(id), 0) FROM messages") + 1,
+                scalar(session, "SELECT COALESCE(MAX(id), 0) FROM entries") + 1};
     }
 
     private static long scalar(SqlSession session, String sql) throws SQLException {
@@ -162,34 +170,50 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<Void> append(Message message, List<RoutedEndpoint> targets) {
+        return enqueue(message, targets).stored();
+    }
+
+    @Override
+    public Appended enqueue(Message message, List<RoutedEndpoint> targets) {
         if (targets.isEmpty()) {
             ledger.noRoute();
-            return CompletableFuture.completedFuture(null);
+            return new Appended(CompletableFuture.completedFuture(null), true, () -> false);
         }
         Instant now = clock.instant();
         long nowMs = now.toEpochMilli();
-        List<Target> entries = new ArrayList<>(targets.size());
-        for (RoutedEndpoint t : targets) {
-            long expires = t.neverExpires() ? StoreSchema.NEVER
-                    : Math.min(StoreSchema.NEVER - 1, nowMs + Math.multiplyExact(t.ttlSecs(), 1000L));
-            entries.add(new Target(t.endpointId(), t.priority(), expires));
-        }
         String properties = MessageCodec.properties(message);
         byte[] body = message.body();
         Instant enqueued = message.enqueuedTime() != null ? message.enqueuedTime() : now;
+        long enqueuedNanos = MessageCodec.toNanos(enqueued);
         long messageBytes = StoreLedger.messageBytes(properties.getBytes(StandardCharsets.UTF_8).length, body.length);
-        Append append = new Append(properties, body, MessageCodec.toNanos(enqueued), messageBytes, entries);
-        long cost = append.cost();
+        long cost = messageBytes + StoreLedger.ENTRY_BYTES * targets.size();
         try {
             ledger.admit(cost);
         } catch (StoreFullException e) {
-            return CompletableFuture.failedFuture(e);
+            return new Appended(CompletableFuture.failedFuture(e), false, () -> false);
         }
-        return writer.submit(tx -> tx.append(append)).whenComplete((v, e) -> {
+        List<QueueTails.Entry> entries = new ArrayList<>(targets.size());
+        CompletableFuture<Void> stored;
+        boolean shown;
+        synchronized (appendOrder) {
+            long messageId = nextMessageId++;
+            for (RoutedEndpoint t : targets) {
+                long expires = t.neverExpires() ? StoreSchema.NEVER
+                        : Math.min(StoreSchema.NEVER - 1, nowMs + Math.multiplyExact(t.ttlSecs(), 1000L));
+                entries.add(new QueueTails.Entry(nextEntryId++, t.endpointId(), t.priority(), expires, messageBytes,
+                        properties, body, enqueuedNanos));
+            }
+            shown = tails.offer(entries);
+            Append append = new Append(messageId, properties, body, enqueuedNanos, messageBytes, entries);
+            stored = writer.submit(tx -> tx.append(append));
+        }
+        stored = stored.whenComplete((v, e) -> {
             if (e != null) {
                 ledger.release(cost);
+                tails.retract(entries); // e.g. closed before it was written: nothing of it may stay visible
             }
         });
+        return new Appended(stored, shown, () -> entries.stream().anyMatch(en -> en.hidden));
     }
 
     @Override
@@ -267,11 +291,22 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public CompletableFuture<Void> remove(String endpointId, List<Long> entryIds) {
-        if (entryIds.isEmpty()) {
+        List<Long> written = new ArrayList<>(entryIds.size());
+        for (long id : entryIds) {
+            if (!tails.cancel(endpointId, id)) {
+                written.add(id);
+            }
+        }
+        if (written.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        List<Long> ids = List.copyOf(entryIds);
+        List<Long> ids = List.copyOf(written);
         return writer.submit(tx -> tx.remove(endpointId, ids));
+    }
+
+    @Override
+    public boolean cancelUnwritten(String endpointId, long entryId) {
+        return tails.cancel(endpointId, entryId);
     }
 
     @Override
@@ -281,7 +316,14 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public List<String> endpointsWithEntries() {
-        return ledger.endpointsWithEntries();
+        List<String> committed = ledger.endpointsWithEntries();
+        List<String> shown = tails.endpointsShowingEntries();
+        if (shown.isEmpty() || committed.containsAll(shown)) {
+            return committed;
+        }
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(committed);
+        all.addAll(shown);
+        return List.copyOf(all);
     }
 
     @Override

@@ -122,7 +122,7 @@ final class StoreLedger {
     /** A group is durable: its effects become the figures. Writer thread only. */
     void commit(GroupDelta delta) {
         stored.addAndGet(delta.addedBytes - delta.freedBytes);
-        reserved.addAndGet(-delta.freedBytes);
+        reserved.addAndGet(-delta.freedBytes - delta.cancelledBytes);
         delta.queues.forEach((endpoint, byPriority) -> byPriority.forEach((p, n) -> queue(endpoint, p).addAndGet(n)));
         dropped.get(TTL_EXPIRY).add(delta.ttlExpired);
         dropped.get(OVERFLOW).add(delta.overflow);
@@ -182,6 +182,9 @@ final class StoreLedger {
     static final class GroupDelta {
         long addedBytes;
         long freedBytes;
+        /** Admitted for entries (and messages) cancelled before they were written: free again. */
+        long cancelledBytes;
+        long cancelledEntries;
         long ttlExpired;
         long overflow;
         final Map<String, Map<Integer, Long>> queues = new HashMap<>();
@@ -194,7 +197,8 @@ final class StoreLedger {
         }
 
         boolean isEmpty() {
-            return addedBytes == 0 && freedBytes == 0 && queues.isEmpty() && ttlExpired == 0 && overflow == 0;
+            return addedBytes == 0 && freedBytes == 0 && cancelledBytes == 0 && queues.isEmpty() && ttlExpired == 0
+                    && overflow == 0;
         }
     }
 }

@@ -14,22 +14,24 @@ import java.util.function.Consumer;
 
 /**
  * The store's write transaction, bound to the group-commit writer's connection; every method runs on the writer
- * thread inside a group. Ids are handed out from counters (no {@code last_insert_rowid()} round trip) and, like
- * the figures in {@link GroupDelta}, only become final when the group commits ({@link GroupListener}): a group
- * that rolls back takes its ids and its effects back.
+ * thread inside a group. Ids come with the appends (the store hands them out as it queues them, so entries can be
+ * shown before they are written); the figures in {@link GroupDelta} only become final when the group commits
+ * ({@link GroupListener}): a group that rolls back takes its effects back and its entries out of the tails.
  */
 final class StoreWriter implements GroupListener {
-    /** One queue entry to create for a message. */
-    record Target(String endpoint, int priority, long expiresMs) {
-    }
-
     /**
-     * One message to store, prepared on the appender's thread (JSON and sizes computed there, not here).
-     * {@code messageBytes} is the message row's share of the disk bound; each entry adds {@link StoreLedger#ENTRY_BYTES}.
+     * One message to store, prepared on the appender's thread (ids, JSON and sizes decided there, not here), with
+     * its queue entries (already offered to the tails). {@code messageBytes} is the message row's share of the disk
+     * bound; each entry adds {@link StoreLedger#ENTRY_BYTES}.
      */
-    record Append(String properties, byte[] body, long enqueuedNanos, long messageBytes, List<Target> targets) {
+    record Append(long messageId, String properties, byte[] body, long enqueuedNanos, long messageBytes,
+            List<QueueTails.Entry> entries) {
         long cost() {
-            return messageBytes + StoreLedger.ENTRY_BYTES * targets.size();
+            return cost(entries.size());
+        }
+
+        long cost(int entryCount) {
+            return messageBytes + StoreLedger.ENTRY_BYTES * entryCount;
         }
     }
 
@@ -40,18 +42,12 @@ final class StoreWriter implements GroupListener {
     private final StoreLedger ledger;
     private final QueueTails tails;
     private volatile Consumer<Boolean> afterCommit = emptied -> { };
-    private long nextMessageId;
-    private long nextEntryId;
-    private long committedMessageId;
-    private long committedEntryId;
     private GroupDelta delta = new GroupDelta();
 
-    StoreWriter(SqlSession session, StoreLedger ledger, QueueTails tails, long nextMessageId, long nextEntryId) {
+    StoreWriter(SqlSession session, StoreLedger ledger, QueueTails tails) {
         this.session = session;
         this.ledger = ledger;
         this.tails = tails;
-        this.nextMessageId = this.committedMessageId = nextMessageId;
-        this.nextEntryId = this.committedEntryId = nextEntryId;
     }
 
     /** Told after every durable group that changed something; {@code true} when the store became empty. */
@@ -59,34 +55,47 @@ final class StoreWriter implements GroupListener {
         afterCommit = hook;
     }
 
+    /**
+     * Writes the message and those of its entries nobody has cancelled yet (acknowledged before the writer got
+     * here: delivered, so there is nothing left to keep); a message whose every entry was cancelled is not written.
+     */
     Void append(Append a) {
         try {
             if (ledger.settings().overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
                 makeRoom(ledger.settings().maxStoreSizeBytes());
             }
-            long messageId = nextMessageId++;
+            List<QueueTails.Entry> live = new ArrayList<>(a.entries().size());
+            for (QueueTails.Entry e : a.entries()) {
+                if (e.markWritten()) {
+                    live.add(e);
+                }
+            }
+            long written = live.isEmpty() ? 0 : a.cost(live.size());
+            delta.cancelledBytes += a.cost() - written;
+            delta.cancelledEntries += a.entries().size() - live.size();
+            if (live.isEmpty()) {
+                return null;
+            }
             PreparedStatement message = session.prepare(StoreSchema.INSERT_MESSAGE);
-            message.setLong(1, messageId);
+            message.setLong(1, a.messageId());
             message.setLong(2, a.enqueuedNanos());
-            message.setInt(3, a.targets().size());
+            message.setInt(3, live.size());
             message.setLong(4, a.messageBytes());
             message.setString(5, a.properties());
             message.setBytes(6, a.body());
             message.executeUpdate();
             PreparedStatement entry = session.prepare(StoreSchema.INSERT_ENTRY);
-            for (Target t : a.targets()) {
-                long entryId = nextEntryId++;
-                entry.setLong(1, entryId);
-                entry.setString(2, t.endpoint());
-                entry.setInt(3, t.priority());
-                entry.setLong(4, messageId);
-                entry.setLong(5, t.expiresMs());
+            for (QueueTails.Entry e : live) {
+                entry.setLong(1, e.id());
+                entry.setString(2, e.endpoint());
+                entry.setInt(3, e.priority());
+                entry.setLong(4, a.messageId());
+                entry.setLong(5, e.expiresMs());
                 entry.executeUpdate();
-                delta.queue(t.endpoint(), t.priority(), 1);
-                delta.added.add(new QueueTails.Entry(entryId, t.endpoint(), t.priority(), t.expiresMs(),
-                        a.messageBytes(), a.properties(), a.body(), a.enqueuedNanos()));
+                delta.queue(e.endpoint(), e.priority(), 1);
+                delta.added.add(e);
             }
-            delta.addedBytes += a.cost();
+            delta.addedBytes += written;
             return null;
         } catch (SQLException e) {
             throw SqlSession.failure("store a message", e);
@@ -249,14 +258,10 @@ final class StoreWriter implements GroupListener {
     @Override
     public void begun() {
         delta = new GroupDelta();
-        nextMessageId = committedMessageId;
-        nextEntryId = committedEntryId;
     }
 
     @Override
     public void committed() {
-        committedMessageId = nextMessageId;
-        committedEntryId = nextEntryId;
         if (!delta.isEmpty()) {
             ledger.commit(delta);
             tails.committed(delta.added, delta.deleted, ledger::queueLength);
@@ -266,8 +271,7 @@ final class StoreWriter implements GroupListener {
 
     @Override
     public void rolledBack() {
+        tails.retract(delta.added);
         delta = new GroupDelta();
-        nextMessageId = committedMessageId;
-        nextEntryId = committedEntryId;
     }
 }

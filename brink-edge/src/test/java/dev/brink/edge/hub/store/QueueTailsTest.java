@@ -76,4 +76,52 @@ class QueueTailsTest {
             assertThat(fromMemory.message().enqueuedTime()).isNotNull();
         }
     }
+
+    @Test
+    void entriesShownEarlyThenPushedOutByABackedUpQueueTellTheirAppenderToWakeReadersAtCommit() throws Exception {
+        Path file = dir.resolve(SqliteMessageStore.FILE_NAME);
+        try (SqliteMessageStore store = open()) {
+            for (int i = 0; i < QueueTails.MAX_ENTRIES - 1; i++) {
+                store.append(message("m" + i, 10), List.of(upstream())).join();
+            }
+            List<MessageStore.Appended> waiting = new ArrayList<>();
+            try (java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                lock.createStatement().execute("BEGIN IMMEDIATE");
+                waiting.add(store.enqueue(message("early", 10), List.of(upstream())));
+                waiting.add(store.enqueue(message("full", 10), List.of(upstream())));
+                assertThat(waiting.get(0).shownAtOnce()).as("the last place in memory").isTrue();
+                assertThat(waiting.get(1).shownAtOnce()).as("no room: shown with its commit").isFalse();
+                assertThat(ids(store.peek(UPSTREAM, QueueTails.MAX_ENTRIES + 5))).endsWith("early");
+                lock.createStatement().execute("ROLLBACK");
+            }
+            for (MessageStore.Appended a : waiting) {
+                a.stored().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(a.wakeOnCommit()).isTrue(); // "full" made the tail give up memory before "early" committed
+            }
+            assertThat(ids(store.peek(UPSTREAM, QueueTails.MAX_ENTRIES + 5))).endsWith("early", "full")
+                    .hasSize(QueueTails.MAX_ENTRIES + 1);
+        }
+    }
+
+    @Test
+    void retractedAndCancelledEntriesAreNotShownAndOnlyOneOfWriterAndCancellationWins() {
+        QueueTails tails = new QueueTails();
+        QueueTails.Entry a = entry(1);
+        QueueTails.Entry b = entry(2);
+        QueueTails.Entry c = entry(3);
+        assertThat(tails.offer(List.of(a, b, c))).isTrue();
+        assertThat(b.markWritten()).isTrue();
+        assertThat(tails.cancel("e", 2)).as("written first").isFalse();
+        assertThat(tails.cancel("e", 1)).isTrue();
+        assertThat(a.markWritten()).as("cancelled first").isFalse();
+        tails.retract(List.of(c));
+        List<Long> expired = new ArrayList<>();
+        assertThat(tails.peek("e", 10, Set.of(), 0, expired)).extracting(QueuedMessage::entryId).containsExactly(2L);
+        assertThat(tails.cancel("e", 3)).as("retracted: nothing left to cancel").isFalse();
+        assertThat(tails.endpointsShowingEntries()).containsExactly("e");
+    }
+
+    private static QueueTails.Entry entry(long id) {
+        return new QueueTails.Entry(id, "e", 0, Long.MAX_VALUE, 10, "{\"system\":{},\"app\":{}}", new byte[1], 0);
+    }
 }

@@ -192,6 +192,47 @@ class SqliteMessageStoreTest {
         System.out.printf("messages.db after the drain: %,d bytes on disk%n", store.fileBytes());
     }
 
+    @Test
+    void entriesAreShownBeforeTheirWriteAndOnesRemovedBeforeItAreNeverWritten() throws Exception {
+        open(DEFAULTS, Clock.systemUTC());
+        String in = "/modules/filter/inputs/in1";
+        try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + file())) {
+            lock.createStatement().execute("BEGIN IMMEDIATE"); // the store's writer now waits for the file
+            MessageStore.Appended both = store.enqueue(message("both", 100), List.of(input("filter", "in1"),
+                    upstream()));
+            MessageStore.Appended half = store.enqueue(message("half", 100), List.of(input("filter", "in1"),
+                    upstream()));
+            assertThat(both.shownAtOnce()).isTrue();
+            List<QueuedMessage> shown = store.peek(in, 10);
+            assertThat(shown).extracting(q -> q.message().messageId()).containsExactly("both", "half");
+            assertThat(store.endpointsWithEntries()).containsExactly("$upstream", in);
+            assertThat(both.stored()).isNotDone();
+
+            // Delivered and acknowledged while the write waits: dropped without a write.
+            assertThat(store.remove(in, List.of(shown.get(0).entryId()))).isDone();
+            assertThat(store.cancelUnwritten(UPSTREAM, store.peek(UPSTREAM, 1).get(0).entryId())).isTrue();
+            assertThat(store.cancelUnwritten(in, shown.get(1).entryId())).isTrue();
+            assertThat(store.peek(in, 10)).isEmpty();
+            lock.createStatement().execute("ROLLBACK");
+            both.stored().get(30, TimeUnit.SECONDS);
+            half.stored().get(30, TimeUnit.SECONDS);
+            assertThat(both.wakeOnCommit()).isFalse();
+        }
+        assertThat(rows("entries")).as("only half's upstream entry was written").isEqualTo(1);
+        assertThat(rows("messages")).isEqualTo(1);
+        QueuedMessage up = store.peek(UPSTREAM, 10).get(0);
+        assertThat(up.message().messageId()).isEqualTo("half");
+        assertThat(store.cancelUnwritten(UPSTREAM, up.entryId())).as("written: removed through the file").isFalse();
+        store.remove(UPSTREAM, List.of(up.entryId())).get(30, TimeUnit.SECONDS);
+        assertThat(rows("messages")).isZero();
+        assertThat(store.stats().storedBytes()).isZero();
+        assertThat(store.stats().queueLengths()).isEmpty();
+        assertThat(store.endpointsWithEntries()).isEmpty();
+        // The admitted bytes of what was never written are free again: a bound of a few messages still admits.
+        store.apply(bounded(2_000, OverflowPolicy.REFUSE));
+        store.append(message("after", 100), List.of(upstream())).get(30, TimeUnit.SECONDS);
+    }
+
     private long rows(String table) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
              ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
