@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * is delivery at the consumer minus the send time (one JVM, one clock); deliveries left over from an earlier run
  * (the edge hub keeps undelivered input messages) are recognised by the run id and ignored.
  *
- * <p>Two ways to drive it: {@link #closedLoop} keeps {@code window} messages published but not yet delivered
- * (end-to-end, so throughput is what actually arrives), {@link #paced} publishes at a fixed rate (open loop).
+ * <p>Two ways to drive it: {@link #closedLoop} keeps {@code window} messages outstanding — published and not yet
+ * both delivered at the consumer and PUBACKed to the producer (end-to-end, so throughput is what actually arrives,
+ * and the producer never has more than {@code window} unacknowledged PUBLISHes, as an SDK with that in-flight
+ * limit would not; a broker that delivers before it acknowledges gains nothing beyond that), {@link #paced}
+ * publishes at a fixed rate (open loop).
  * All producer state lives on the producer's event loop, all consumer state on the consumer's.
  */
 final class RoutedPair implements AutoCloseable {
@@ -53,6 +56,12 @@ final class RoutedPair implements AutoCloseable {
     private volatile long deliveredInWindow;
     private volatile long sent;
     private long outstanding;
+    // Producer's event loop: which sequence numbers were PUBACKed / delivered (a message stops being outstanding
+    // once both happened), and the PUBLISH packet id of each sequence number not yet PUBACKed.
+    private final BitSet acked = new BitSet();
+    private final BitSet deliveredSeq = new BitSet();
+    private final java.util.Map<Integer, Integer> seqByPacketId = new java.util.HashMap<>();
+    private final java.util.Set<Integer> earlyPubacks = new java.util.HashSet<>();
     private long measureFrom;
     private long measureUntil;
     private int payloadBytes;
@@ -80,6 +89,7 @@ final class RoutedPair implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         RoutedPair pair = new RoutedPair(ep, producer, consumer);
         consumer.context().runOnContext(v -> consumer.client().publishHandler(pair::onDelivery));
+        producer.context().runOnContext(v -> producer.client().publishCompletionHandler(pair::onPuback));
         return pair;
     }
 
@@ -160,6 +170,14 @@ final class RoutedPair implements AutoCloseable {
         Buffer payload = Buffer.buffer(new byte[payloadBytes]);
         payload.setInt(0, runId).setInt(4, seq).setLong(8, System.nanoTime());
         client.publish(endpoints.producer().telemetryTopic(), payload, MqttQoS.AT_LEAST_ONCE, false, false)
+                .onSuccess(packetId -> {
+                    if (earlyPubacks.remove(packetId)) { // the PUBACK overtook the send's completion
+                        acked.set(seq);
+                        settled(seq);
+                    } else {
+                        seqByPacketId.put(packetId, seq);
+                    }
+                })
                 .onFailure(e -> {
                     errors.incrementAndGet();
                     outstanding--;
@@ -186,9 +204,30 @@ final class RoutedPair implements AutoCloseable {
             deliveredInWindow++;
         }
         producer.context().runOnContext(v -> {
+            deliveredSeq.set(seq);
+            settled(seq);
+        });
+    }
+
+    /** On the producer's event loop: the PUBACK of a PUBLISH. */
+    private void onPuback(int packetId) {
+        Integer seq = seqByPacketId.remove(packetId);
+        if (seq == null) {
+            earlyPubacks.add(packetId);
+        } else {
+            acked.set(seq);
+            settled(seq);
+        }
+    }
+
+    /** On the producer's event loop: a message stops being outstanding once delivered and PUBACKed. */
+    private void settled(int seq) {
+        if (acked.get(seq) && deliveredSeq.get(seq)) {
+            acked.clear(seq);
+            deliveredSeq.clear(seq);
             outstanding--;
             refill();
-        });
+        }
     }
 
     /** Closed loop: top the window up again (in the paced mode the timer does all the sending). */

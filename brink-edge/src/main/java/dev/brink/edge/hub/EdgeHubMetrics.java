@@ -32,7 +32,7 @@ public final class EdgeHubMetrics {
     /** Drop reasons the store reports ({@link StoreStats#dropped()}), registered up front so they show as 0. */
     static final List<String> DROP_REASONS = List.of("no_route", "ttl_expiry", "overflow");
 
-    private static final StoreStats NO_STATS = new StoreStats(0, 0, Map.of(), Map.of());
+    private static final StoreStats NO_STATS = new StoreStats(0, 0, Map.of(), Map.of(), 0);
 
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
@@ -77,6 +77,9 @@ public final class EdgeHubMetrics {
                 .description("Bytes of stored messages (what maxStoreSizeBytes bounds)").register(registry);
         Gauge.builder("edgehub.store.file.bytes", () -> this.stats.fileBytes())
                 .description("Size of messages.db on disk").register(registry);
+        FunctionCounter.builder("edgehub.store.unwritten.entries", this, m -> m.stats.unwrittenEntries())
+                .description("Queue entries delivered and acknowledged before their write, so never written")
+                .register(registry);
         Gauge.builder("edgehub.connected.clients", connectedClients::getAsInt)
                 .description("Modules and child devices connected now").register(registry);
         Gauge.builder("edgehub.upstream.connected", () -> upstreamUp.getAsBoolean() ? 1 : 0)

@@ -31,7 +31,7 @@ class EdgeHubMetricsTest {
         AtomicBoolean up = new AtomicBoolean(false);
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
         StoreStats stats = new StoreStats(4096, 8192, Map.of("$upstream", Map.of(0, 7L, 2, 1L),
-                "/modules/sink/inputs/in1", Map.of(2000000000, 3L)), Map.of("ttl_expiry", 2L, "no_route", 5L));
+                "/modules/sink/inputs/in1", Map.of(2000000000, 3L)), Map.of("ttl_expiry", 2L, "no_route", 5L), 11);
         EdgeHubMetrics metrics = new EdgeHubMetrics("hub.example.com", "edge1", clock, () -> stats, () -> 3, up::get);
         metrics.received();
         metrics.received();
@@ -56,6 +56,7 @@ class EdgeHubMetricsTest {
                     .contains("edgehub_queue_length{edge_device=\"edge1\",endpoint=\"$upstream\",iothub=\"hub.example.com\",priority=\"0\"} 7.0")
                     .contains("endpoint=\"/modules/sink/inputs/in1\"")
                     .contains("edgehub_store_bytes{edge_device=\"edge1\",iothub=\"hub.example.com\"} 4096.0")
+                    .contains("edgehub_store_unwritten_entries_total{edge_device=\"edge1\",iothub=\"hub.example.com\"} 11.0")
                     .contains("edgehub_connected_clients{edge_device=\"edge1\",iothub=\"hub.example.com\"} 3.0")
                     .contains("edgehub_upstream_connected{edge_device=\"edge1\",iothub=\"hub.example.com\"} 0.0")
                     .contains("edgehub_offline_duration_seconds")

@@ -46,6 +46,11 @@ public final class SqliteMessageStore implements MessageStore {
     /** How often expired entries are purged and free pages considered for vacuum when nobody peeks. */
     public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofSeconds(60);
     static final int MAX_GROUP = 1000;
+    /**
+     * {@code -Dbrink.edgehub.earlyDelivery=false} shows entries only once committed (nothing is delivered before
+     * its write, nothing is left unwritten): for comparisons, and a way back should the early path misbehave.
+     */
+    static final boolean EARLY_DELIVERY = !"false".equals(System.getProperty("brink.edgehub.earlyDelivery"));
     private static final int READERS = 4;
     private static final String CLOSED = "The edge hub's message store is closed";
     /**
@@ -203,7 +208,7 @@ public final class SqliteMessageStore implements MessageStore {
                 entries.add(new QueueTails.Entry(nextEntryId++, t.endpointId(), t.priority(), expires, messageBytes,
                         properties, body, enqueuedNanos));
             }
-            shown = tails.offer(entries);
+            shown = EARLY_DELIVERY && tails.offer(entries);
             Append append = new Append(messageId, properties, body, enqueuedNanos, messageBytes, entries);
             stored = writer.submit(tx -> tx.append(append));
         }
@@ -328,7 +333,8 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public StoreStats stats() {
-        return new StoreStats(ledger.storedBytes(), fileBytes(), ledger.queueLengths(), ledger.dropped());
+        return new StoreStats(ledger.storedBytes(), fileBytes(), ledger.queueLengths(), ledger.dropped(),
+                ledger.unwrittenEntries());
     }
 
     /** The database file, its WAL and its shared-memory index: what the store takes on disk now. */

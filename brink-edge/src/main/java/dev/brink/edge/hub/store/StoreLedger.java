@@ -47,6 +47,7 @@ final class StoreLedger {
     private final AtomicLong stored = new AtomicLong();
     private final Map<String, Map<Integer, AtomicLong>> queues = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final LongAdder unwritten = new LongAdder();
     private volatile StoreAndForwardSettings settings;
 
     StoreLedger(StoreAndForwardSettings settings) {
@@ -126,6 +127,12 @@ final class StoreLedger {
         delta.queues.forEach((endpoint, byPriority) -> byPriority.forEach((p, n) -> queue(endpoint, p).addAndGet(n)));
         dropped.get(TTL_EXPIRY).add(delta.ttlExpired);
         dropped.get(OVERFLOW).add(delta.overflow);
+        unwritten.add(delta.cancelledEntries);
+    }
+
+    /** Entries acknowledged before the writer reached them, so never written (since open). */
+    long unwrittenEntries() {
+        return unwritten.sum();
     }
 
     private AtomicLong queue(String endpoint, int priority) {

@@ -219,6 +219,7 @@ class SqliteMessageStoreTest {
             assertThat(both.wakeOnCommit()).isFalse();
         }
         assertThat(rows("entries")).as("only half's upstream entry was written").isEqualTo(1);
+        assertThat(store.stats().unwrittenEntries()).isEqualTo(3);
         assertThat(rows("messages")).isEqualTo(1);
         QueuedMessage up = store.peek(UPSTREAM, 10).get(0);
         assertThat(up.message().messageId()).isEqualTo("half");
