@@ -36,6 +36,16 @@ public final class SqlSession implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * For a writer that hands out its own ids: sqlite-jdbc otherwise runs a regular expression over the SQL and asks
+     * for {@code last_insert_rowid()} after every INSERT (measured: ~6 % of the edge hub's CPU under routed load).
+     * Returns this session.
+     */
+    public SqlSession withoutGeneratedKeys() throws SQLException {
+        connection.unwrap(org.sqlite.SQLiteConnection.class).getConnectionConfig().setGetGeneratedKeys(false);
+        return this;
+    }
+
     /** A cached prepared statement; callers must close every ResultSet before returning, never the statement. */
     public PreparedStatement prepare(String sql) {
         PreparedStatement ps = statements.get(sql);

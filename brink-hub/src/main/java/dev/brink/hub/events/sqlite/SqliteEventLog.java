@@ -65,7 +65,7 @@ public final class SqliteEventLog implements EventLog {
         SqlSession session = null;
         try {
             Files.createDirectories(absolute.getParent());
-            session = SETTINGS.openWriter(url);
+            session = SETTINGS.openWriter(url).withoutGeneratedKeys(); // offsets come from the appender
             // The offset is the primary key (the rowid), so appends touch one B-tree, at its end.
             session.exec("""
                     CREATE TABLE IF NOT EXISTS events (

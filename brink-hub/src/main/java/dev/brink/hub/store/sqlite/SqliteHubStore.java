@@ -58,7 +58,7 @@ public final class SqliteHubStore implements HubStore {
         SqlSession session = null;
         SqlSession checkpointSession = null;
         try {
-            session = SETTINGS.openWriter(url);
+            session = SETTINGS.openWriter(url).withoutGeneratedKeys(); // no writer task asks for generated keys
             SchemaMigrations.migrate(session, HubSchema.STEPS);
             checkpointSession = SETTINGS.openCheckpointer(url);
         } catch (SQLException | RuntimeException e) {
