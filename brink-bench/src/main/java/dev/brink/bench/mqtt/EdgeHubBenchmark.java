@@ -47,7 +47,7 @@ public final class EdgeHubBenchmark implements Callable<Integer> {
     int payloadBytes = 256;
 
     @Option(names = "--warmup", description = "Warm-up seconds per routed run (default: ${DEFAULT-VALUE}).")
-    double warmup = 5;
+    double warmup = 15;
 
     @Option(names = "--seconds", description = "Measured seconds per routed run (default: ${DEFAULT-VALUE}).")
     double seconds = 10;

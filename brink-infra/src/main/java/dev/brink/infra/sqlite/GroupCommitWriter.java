@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupCommitWriter<V> {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    /** A group taking longer than this is logged (with where the time went). */
+    private static final long SLOW_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SqlSession session;
     private final V transaction;
@@ -136,6 +138,8 @@ public final class GroupCommitWriter<V> {
     }
 
     private void commitGroup(List<Pending<V, ?>> group) {
+        long start = System.nanoTime();
+        long tasksDone = start;
         try {
             session.run("BEGIN IMMEDIATE");
             listener.begun();
@@ -146,8 +150,16 @@ public final class GroupCommitWriter<V> {
                     runUnisolated(pending);
                 }
             }
+            tasksDone = System.nanoTime();
             session.run("COMMIT");
             listener.committed();
+            long end = System.nanoTime();
+            if (end - start > SLOW_GROUP_NANOS) {
+                // Every caller of this group waited this long: worth a line when latency goals are at stake.
+                LOG.warn("{}: slow group of {} writes: {} ms (BEGIN and tasks {} ms, COMMIT {} ms)", options.name(),
+                        group.size(), (end - start) / 1_000_000, (tasksDone - start) / 1_000_000,
+                        (end - tasksDone) / 1_000_000);
+            }
         } catch (SQLException | RuntimeException e) {
             // Transaction control failed, or an unisolated task did (isolated ones are contained by their savepoints).
             rollbackQuietly();
