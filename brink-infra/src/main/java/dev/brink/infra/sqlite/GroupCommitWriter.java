@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -124,6 +125,9 @@ public final class GroupCommitWriter<V> {
                 group.add(queue.take());
             } catch (InterruptedException e) {
                 continue; // nobody interrupts the writer; close() queues the stop mark
+            }
+            if (options.lingerMicros() > 0 && group.get(0) != stop) {
+                LockSupport.parkNanos(options.lingerMicros() * 1_000L);
             }
             queue.drainTo(group, options.maxGroup() - 1);
             int stopAt = group.indexOf(stop);

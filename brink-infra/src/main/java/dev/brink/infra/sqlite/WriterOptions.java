@@ -14,28 +14,40 @@ package dev.brink.infra.sqlite;
  *                      group; true: on the writer thread right after the commit, one thread hand-off less per group
  *                      (lower latency) — only for writers whose callbacks are a few non-blocking steps (e.g. handing
  *                      an acknowledgement to an event loop) and never wait for another write of this writer
+ * @param lingerMicros  after taking the first task of a group, wait this long for more before starting it (0: start
+ *                      at once). Bigger groups, and time for a task to become unnecessary before it runs (the edge
+ *                      hub's store: an entry acknowledged before its write is never written), at the price of
+ *                      that much latency when the writer was idle
  */
 public record WriterOptions(String name, int maxGroup, String closedMessage, String failurePrefix,
-        boolean isolateTasks, boolean completeOnWriter) {
+        boolean isolateTasks, boolean completeOnWriter, int lingerMicros) {
     public WriterOptions {
         if (maxGroup < 1) {
             throw new IllegalArgumentException("maxGroup must be positive");
+        }
+        if (lingerMicros < 0) {
+            throw new IllegalArgumentException("lingerMicros must not be negative");
         }
     }
 
     /** Options with isolated tasks (each in its own savepoint), completed on the ack thread. */
     public WriterOptions(String name, int maxGroup, String closedMessage, String failurePrefix) {
-        this(name, maxGroup, closedMessage, failurePrefix, true, false);
+        this(name, maxGroup, closedMessage, failurePrefix, true, false, 0);
     }
 
     /** Options whose futures complete on the ack thread. */
     public WriterOptions(String name, int maxGroup, String closedMessage, String failurePrefix,
             boolean isolateTasks) {
-        this(name, maxGroup, closedMessage, failurePrefix, isolateTasks, false);
+        this(name, maxGroup, closedMessage, failurePrefix, isolateTasks, false, 0);
     }
 
     /** These options, with futures completed on the writer thread (see {@code completeOnWriter}). */
     public WriterOptions completingOnWriter() {
-        return new WriterOptions(name, maxGroup, closedMessage, failurePrefix, isolateTasks, true);
+        return new WriterOptions(name, maxGroup, closedMessage, failurePrefix, isolateTasks, true, lingerMicros);
+    }
+
+    /** These options, lingering {@code micros} before each group (see {@code lingerMicros}). */
+    public WriterOptions lingering(int micros) {
+        return new WriterOptions(name, maxGroup, closedMessage, failurePrefix, isolateTasks, completeOnWriter, micros);
     }
 }

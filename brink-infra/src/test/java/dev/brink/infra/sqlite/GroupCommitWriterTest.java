@@ -251,6 +251,46 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void aLingeringWriterWaitsForMoreTasksBeforeItStartsAGroup() throws Exception {
+        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("l.db")));
+        SchemaMigrations.migrate(session, Kv.SCHEMA);
+        java.util.concurrent.atomic.AtomicInteger groups = new java.util.concurrent.atomic.AtomicInteger();
+        GroupListener counting = new GroupListener() {
+            @Override
+            public void begun() {
+                groups.incrementAndGet();
+            }
+
+            @Override
+            public void committed() {
+            }
+
+            @Override
+            public void rolledBack() {
+            }
+        };
+        var lingering = new GroupCommitWriter<>(session, new Kv(session),
+                new WriterOptions("lingering", 500, CLOSED, "commit failed: ").lingering(300_000), counting);
+        try {
+            CompletableFuture<String> first = lingering.submit(tx -> {
+                tx.put("a", 1);
+                return "a";
+            });
+            Thread.sleep(50); // well inside the 300 ms the writer waits after taking "a"
+            CompletableFuture<String> second = lingering.submit(tx -> {
+                tx.put("b", 1);
+                return "b";
+            });
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("a");
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("b");
+            assertThat(groups.get()).as("both in one group").isEqualTo(1);
+        } finally {
+            lingering.close();
+            lingering.closeSession();
+        }
+    }
+
+    @Test
     void completingOnTheWriterRunsCallbacksThereAfterTheCommitAndStartsNoAckThread() throws Exception {
         SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("w.db")));
         SchemaMigrations.migrate(session, Kv.SCHEMA);

@@ -54,11 +54,19 @@ final class QueueTails {
         private final byte[] body;
         private final long enqueuedNanos;
         private volatile Message message;
+        private final Runnable onCancelled;
         /** Shown by an offer, then taken out of memory by a backed-up tail before its commit. */
         volatile boolean hidden;
 
         Entry(long id, String endpoint, int priority, long expiresMs, long bytes, String properties, byte[] body,
                 long enqueuedNanos) {
+            this(id, endpoint, priority, expiresMs, bytes, properties, body, enqueuedNanos, null);
+        }
+
+        /** {@code onCancelled}: run (outside any lock) when this entry is cancelled, e.g. to count down its append. */
+        Entry(long id, String endpoint, int priority, long expiresMs, long bytes, String properties, byte[] body,
+                long enqueuedNanos, Runnable onCancelled) {
+            this.onCancelled = onCancelled;
             this.id = id;
             this.endpoint = endpoint;
             this.priority = priority;
@@ -177,14 +185,25 @@ final class QueueTails {
      * Drops entry {@code id} of {@code endpoint} if its append has not been written yet: it disappears from peeks
      * and the writer will skip it. False when it was written already (or is not in memory): remove it from the file.
      */
-    synchronized boolean cancel(String endpoint, long id) {
+    boolean cancel(String endpoint, long id) {
+        Entry e = cancelled(endpoint, id);
+        if (e == null) {
+            return false;
+        }
+        if (e.onCancelled != null) {
+            e.onCancelled.run(); // outside the lock: it may complete futures whose callbacks run here
+        }
+        return true;
+    }
+
+    private synchronized Entry cancelled(String endpoint, long id) {
         Tail t = tails.get(endpoint);
         Entry e = t == null ? null : t.byId.get(id);
         if (e == null || !e.state.compareAndSet(Entry.PENDING, Entry.CANCELLED)) {
-            return false;
+            return null;
         }
         drop(t, e);
-        return true;
+        return e;
     }
 
     /** Writer thread: a group rolled back; the entries its appends wrote are not in the file after all. */

@@ -50,6 +50,12 @@ public final class SqliteMessageStore implements MessageStore {
      * its write, nothing is left unwritten): for comparisons, and a way back should the early path misbehave.
      */
     static final boolean EARLY_DELIVERY = !"false".equals(System.getProperty("brink.edgehub.earlyDelivery"));
+    /**
+     * How long the writer waits for more appends before each group ({@code -Dbrink.edgehub.writerLingerMicros}):
+     * the time a module's acknowledgement has to arrive before the message is written (then it never is, and the
+     * sender's PUBACK does not wait for a sync).
+     */
+    static final int WRITER_LINGER_MICROS = Integer.getInteger("brink.edgehub.writerLingerMicros", 0);
     private static final int READERS = 4;
     private static final String CLOSED = "The edge hub's message store is closed";
     /**
@@ -110,7 +116,8 @@ public final class SqliteMessageStore implements MessageStore {
             StoreWriter tx = new StoreWriter(session, ledger, tails);
             String name = "brink-messages";
             GroupCommitWriter<StoreWriter> writer = new GroupCommitWriter<>(session, tx,
-                    new WriterOptions(name, MAX_GROUP, CLOSED, "message store write failed: ", false), tx);
+                    new WriterOptions(name, MAX_GROUP, CLOSED, "message store write failed: ", false)
+                            .lingering(WRITER_LINGER_MICROS), tx);
             checkpointer = SETTINGS.openCheckpointer(url);
             StoreMaintenance maintenance = new StoreMaintenance(checkpointer, writer, clock, cleanupInterval, name);
             tx.afterCommit(maintenance::afterCommit);
@@ -194,7 +201,17 @@ public final class SqliteMessageStore implements MessageStore {
             return new Appended(CompletableFuture.failedFuture(e), false, () -> false);
         }
         List<QueueTails.Entry> entries = new ArrayList<>(targets.size());
-        CompletableFuture<Void> stored;
+        // Completes when the write commits, or earlier when every entry was delivered and acknowledged before the
+        // writer reached it: then there is nothing left to keep, so the sender's PUBACK need not wait for a sync.
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger unacknowledged = new java.util.concurrent.atomic.AtomicInteger(
+                targets.size());
+        Runnable onCancelled = () -> {
+            if (unacknowledged.decrementAndGet() == 0) {
+                stored.complete(null);
+            }
+        };
+        CompletableFuture<Void> written;
         boolean shown;
         synchronized (appendOrder) {
             long messageId = nextMessageId++;
@@ -202,16 +219,19 @@ public final class SqliteMessageStore implements MessageStore {
                 long expires = t.neverExpires() ? StoreSchema.NEVER
                         : Math.min(StoreSchema.NEVER - 1, nowMs + Math.multiplyExact(t.ttlSecs(), 1000L));
                 entries.add(new QueueTails.Entry(nextEntryId++, t.endpointId(), t.priority(), expires, messageBytes,
-                        properties, body, enqueuedNanos));
+                        properties, body, enqueuedNanos, onCancelled));
             }
             shown = EARLY_DELIVERY && tails.offer(entries);
             Append append = new Append(messageId, properties, body, enqueuedNanos, messageBytes, entries);
-            stored = writer.submit(tx -> tx.append(append));
+            written = writer.submit(tx -> tx.append(append));
         }
-        stored = stored.whenComplete((v, e) -> {
+        written.whenComplete((v, e) -> {
             if (e != null) {
                 ledger.release(cost);
                 tails.retract(entries); // e.g. closed before it was written: nothing of it may stay visible
+                stored.completeExceptionally(e); // no effect if every entry was acknowledged already
+            } else {
+                stored.complete(null);
             }
         });
         return new Appended(stored, shown, () -> entries.stream().anyMatch(en -> en.hidden));

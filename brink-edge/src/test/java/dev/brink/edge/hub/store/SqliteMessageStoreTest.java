@@ -213,6 +213,10 @@ class SqliteMessageStoreTest {
             assertThat(store.cancelUnwritten(UPSTREAM, store.peek(UPSTREAM, 1).get(0).entryId())).isTrue();
             assertThat(store.cancelUnwritten(in, shown.get(1).entryId())).isTrue();
             assertThat(store.peek(in, 10)).isEmpty();
+            // Every entry of "both" is acknowledged: nothing left to keep, so its append is done without the write
+            // (the sender's PUBACK need not wait for the sync); "half" still has its upstream entry to write.
+            assertThat(both.stored()).isCompleted();
+            assertThat(half.stored()).isNotDone();
             lock.createStatement().execute("ROLLBACK");
             both.stored().get(30, TimeUnit.SECONDS);
             half.stored().get(30, TimeUnit.SECONDS);
