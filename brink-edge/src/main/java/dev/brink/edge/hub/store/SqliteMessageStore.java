@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge hub's {@link MessageStore} in its own SQLite file ({@code messages.db}, WAL, {@code synchronous=FULL},
  * {@code auto_vacuum=INCREMENTAL}). Appends go through one {@link GroupCommitWriter}: whatever is queued becomes one
- * transaction and one sync, and every append's future completes only after that sync. An append's entries are
- * shown to peeks as it is queued ({@link QueueTails#offer}), and an entry removed before the writer reached it is
- * never written ({@link #cancelUnwritten}). Reads ({@link #peek}) use a {@link ReaderPool} on the caller's thread. Byte and queue figures live in memory ({@link StoreLedger}), loaded at
- * open, so the disk bound costs no query. Schema, bound, vacuum and TTL: README.md and docs/store-and-forward.md.
+ * transaction and one sync, and an append's future completes after that sync. Its entries are shown to peeks as
+ * it is queued ({@link QueueTails#offer}); an entry removed before the writer reached it is never written
+ * ({@link #cancelUnwritten}), and an append whose every entry went that way completes at once. Reads
+ * ({@link #peek}) use a {@link ReaderPool} on the caller's thread. Byte and queue figures live in memory
+ * ({@link StoreLedger}), loaded at open, so the disk bound costs no query. Schema, bound, vacuum and TTL: README.md and docs/store-and-forward.md.
  */
 public final class SqliteMessageStore implements MessageStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteMessageStore.class);
