@@ -154,6 +154,7 @@ public final class GroupCommitWriter<V> {
                     runUnisolated(pending);
                 }
             }
+            listener.beforeCommit();
             tasksDone = System.nanoTime();
             session.run("COMMIT");
             listener.committed();

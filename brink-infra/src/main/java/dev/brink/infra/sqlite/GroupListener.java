@@ -12,6 +12,13 @@ public interface GroupListener {
     default void begun() {
     }
 
+    /**
+     * Every task of the group has run; COMMIT comes next. For writes the tasks only collected (e.g. rows written
+     * together in one multi-row statement). Throwing fails the whole group (it is rolled back).
+     */
+    default void beforeCommit() {
+    }
+
     /** The group's COMMIT returned (it is durable); called before any of its futures completes. */
     default void committed() {
     }

@@ -45,6 +45,18 @@ class SqliteEventLogTest {
             List<DeviceEvent> read = log.read(5, 3);
             assertThat(read).extracting(DeviceEvent::offset).containsExactly(5L, 6L, 7L);
             assertThat(read.get(0).applicationProperties()).containsEntry("i", "5");
+            // Rows are written many to a statement: each one still holds its own event.
+            List<DeviceEvent> all = log.read(0, n);
+            assertThat(all).hasSize(n);
+            for (int i = 0; i < n; i++) {
+                DeviceEvent e = all.get(i);
+                assertThat(e.offset()).isEqualTo(i);
+                assertThat(e.deviceId()).isEqualTo("d" + (i % 7));
+                assertThat(e.systemProperties()).containsEntry("$.mid", "m" + i);
+                assertThat(e.applicationProperties()).containsEntry("i", Integer.toString(i));
+                assertThat(e.body()).containsExactly((byte) i);
+                assertThat(e.enqueuedTime()).isEqualTo(Instant.ofEpochMilli(1_000L + i));
+            }
         }
         try (SqliteEventLog log = SqliteEventLog.open(file)) {
             assertThat(log.nextOffset()).isEqualTo(n);
