@@ -48,9 +48,4 @@ public final class TlsEngines {
         }
         return chosen;
     }
-
-    /** True when {@link #preferred()} gives BoringSSL. */
-    public static boolean usesOpenSsl() {
-        return preferred() instanceof OpenSSLEngineOptions;
-    }
 }
