@@ -2,18 +2,15 @@ package dev.brink.edge.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
+import dev.brink.edge.PodmanService;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Podman for {@link QuickstartDockerIT}: a private Docker-API service ({@code podman system service}) on a socket in
@@ -28,17 +25,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class PodmanImages implements AutoCloseable {
     static final String BASE = "localhost/brink-jre:17";
-    private static final long COMMAND_TIMEOUT_S = 180;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path dir;
     private final Path repo;
-    private final Path socket;
-    private final Process service;
+    private final PodmanService service;
     private final List<String> images = new ArrayList<>();
-    private final Thread shutdownHook;
 
     static PodmanImages startOrSkip(Path dir, Path repo) throws Exception {
-        assumeTrue(onPath("podman"), "podman is not installed: QuickstartDockerIT skipped "
+        assumeTrue(PodmanService.onPath("podman"), "podman is not installed: QuickstartDockerIT skipped "
                 + "(run `sudo bash .ci/setup-podman.sh` to install and configure it)");
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "not root: QuickstartDockerIT needs rootful podman (.ci/setup-podman.sh), skipped");
@@ -48,24 +43,11 @@ final class PodmanImages implements AutoCloseable {
     private PodmanImages(Path dir, Path repo) throws Exception {
         this.dir = dir;
         this.repo = repo;
-        this.socket = dir.resolve("podman.sock");
-        this.service = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("podman-service.log").toFile()))
-                .start();
-        // A killed test JVM must not leave the service behind.
-        shutdownHook = new Thread(this::stopService);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
-            awaitSocket();
-        } catch (Exception | AssertionError e) {
-            close();
-            throw e;
-        }
+        this.service = new PodmanService(dir, Map.of());
     }
 
     URI engineUri() {
-        return URI.create("unix://" + socket);
+        return service.engineUri();
     }
 
     /** Builds (or finds up to date) {@value #BASE} from the JDK running this test. */
@@ -112,72 +94,13 @@ final class PodmanImages implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("podman cleanup failed: " + e);
         } finally {
-            stopService();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
+            service.close();
         }
-    }
-
-    private synchronized void stopService() {
-        if (!service.isAlive()) {
-            return;
-        }
-        service.destroy();
-        try {
-            if (!service.waitFor(10, TimeUnit.SECONDS)) {
-                service.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void awaitSocket() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("podman system service exited: "
-                        + Files.readString(dir.resolve("podman-service.log")));
-            }
-            if (Files.exists(socket)) {
-                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    return;
-                } catch (IOException notYet) {
-                    // retry
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("podman system service did not listen on " + socket);
     }
 
     /** Runs a command to completion (bounded), returning stdout; {@code check}: a non-zero exit fails with stderr. */
     private String run(ProcessBuilder pb, boolean check) throws Exception {
-        Path out = Files.createTempFile(dir, "cmd", ".out");
-        Path err = Files.createTempFile(dir, "cmd", ".err");
-        if (!pb.redirectErrorStream()) {
-            pb.redirectError(err.toFile());
-        }
-        Process p = pb.redirectOutput(out.toFile()).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + String.join(" ", pb.command()));
-        }
-        String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        if (check && p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", pb.command()) + " failed (" + p.exitValue() + "): "
-                    + stderr + stdout);
-        }
-        return stdout;
+        return PodmanService.run(dir, pb, COMMAND_TIMEOUT, check).stdout();
     }
 
     /** The JDK running this test (java.home is the JDK itself since Java 9), which must have jlink. */
@@ -186,10 +109,5 @@ final class PodmanImages implements AutoCloseable {
         assumeTrue(Files.isExecutable(Path.of(home, "bin", "jlink")),
                 "the JDK running the tests (" + home + ") has no jlink: QuickstartDockerIT skipped");
         return home;
-    }
-
-    private static boolean onPath(String executable) {
-        String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, executable)));
     }
 }

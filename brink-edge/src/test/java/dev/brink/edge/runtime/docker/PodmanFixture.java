@@ -9,17 +9,14 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.brink.edge.PodmanService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,6 +26,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -55,16 +53,16 @@ final class PodmanFixture implements AutoCloseable {
     final String image = "localhost/brink-test-busybox:" + runId;
     final String registryPassword = "pw-" + hex(8);
     final int registryPort;
-    private final Path socket;
-    private Process service;
+    private final PodmanService service;
     private final List<String> foreignContainers = new ArrayList<>();
     private final List<String> extraImages = new ArrayList<>();
-    private final Thread shutdownHook = new Thread(this::stopProcesses);
+    // A crashed or killed test JVM must not leave the registry behind (the service has a hook of its own).
+    private final Thread shutdownHook = new Thread(this::stopRegistry);
     private Process registry;
     private String registryImage;
 
     static PodmanFixture startOrSkip() throws Exception {
-        assumeTrue(onPath("podman"), "podman is not installed: docker runtime tests skipped "
+        assumeTrue(PodmanService.onPath("podman"), "podman is not installed: docker runtime tests skipped "
                 + "(run `sudo bash .ci/setup-podman.sh` to install and configure it)");
         assumeTrue(Files.isExecutable(Path.of("/bin/busybox")),
                 "/bin/busybox (Debian busybox-static) is missing: docker runtime tests skipped (.ci/setup-podman.sh)");
@@ -73,17 +71,19 @@ final class PodmanFixture implements AutoCloseable {
 
     private PodmanFixture() throws Exception {
         dir = Files.createTempDirectory("brink-podman-");
-        socket = dir.resolve("podman.sock");
         registryPort = freePort();
         // The registry serves plain HTTP on loopback; podman's Docker API has no per-pull tls-verify flag, so
         // the service reads a registries.conf of its own that marks exactly that address insecure.
         Path registriesConf = dir.resolve("registries.conf");
         Files.writeString(registriesConf, "[[registry]]\nlocation = \"127.0.0.1:" + registryPort + "\"\ninsecure = true\n");
-        service = startService();
-        // A crashed or killed test JVM must not leave the service behind.
+        try {
+            service = new PodmanService(dir, Map.of("CONTAINERS_REGISTRIES_CONF", registriesConf.toString()));
+        } catch (Exception | AssertionError e) {
+            deleteRecursively(dir);
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
-            awaitSocket();
             buildImage();
         } catch (Exception | AssertionError e) {
             close();
@@ -91,36 +91,13 @@ final class PodmanFixture implements AutoCloseable {
         }
     }
 
-    private Process startService() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("podman-service.log").toFile()));
-        pb.environment().put("CONTAINERS_REGISTRIES_CONF", dir.resolve("registries.conf").toString());
-        return pb.start();
-    }
-
     /** Stops the API service (containers keep running under conmon), runs {@code whileDown}, starts it again. */
-    synchronized void restartService(ThrowingRunnable whileDown) throws Exception {
-        service.destroy();
-        if (!service.waitFor(10, TimeUnit.SECONDS)) {
-            service.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        Files.deleteIfExists(socket);
-        try {
-            whileDown.run();
-        } finally {
-            service = startService();
-            awaitSocket();
-        }
-    }
-
-    @FunctionalInterface
-    interface ThrowingRunnable {
-        void run() throws Exception;
+    void restartService(PodmanService.ThrowingRunnable whileDown) throws Exception {
+        service.restart(whileDown);
     }
 
     URI engineUri() {
-        return URI.create("unix://" + socket);
+        return service.engineUri();
     }
 
     /** A plain docker-java client on the service, for checks through the Docker API itself (caller closes). */
@@ -178,11 +155,11 @@ final class PodmanFixture implements AutoCloseable {
     }
 
     boolean containerExists(String name) throws Exception {
-        return run(List.of("podman", "container", "exists", name), false).exitCode == 0;
+        return run(List.of("podman", "container", "exists", name), false).exitCode() == 0;
     }
 
     boolean imageExists(String ref) throws Exception {
-        return run(List.of("podman", "image", "exists", ref), false).exitCode == 0;
+        return run(List.of("podman", "image", "exists", ref), false).exitCode() == 0;
     }
 
     void removeImageIfPresent(String ref) throws Exception {
@@ -197,8 +174,7 @@ final class PodmanFixture implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add("podman");
         command.addAll(Arrays.asList(args));
-        Result r = run(command, true);
-        return r.stdout;
+        return run(command, true).stdout();
     }
 
     private void buildImage() throws Exception {
@@ -212,25 +188,6 @@ final class PodmanFixture implements AutoCloseable {
         Path tar = dir.resolve("rootfs.tar");
         run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."), true);
         podman("import", "--change", "CMD [\"/bin/sh\"]", "--change", "ENV PATH=/bin", tar.toString(), image);
-    }
-
-    private void awaitSocket() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("podman system service exited: " + log("podman-service.log"));
-            }
-            if (Files.exists(socket)) {
-                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    return;
-                } catch (IOException notYet) {
-                    // retry
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("podman system service did not listen on " + socket);
     }
 
     private static void awaitPort(int port, Process process, Path logFile) throws Exception {
@@ -249,19 +206,11 @@ final class PodmanFixture implements AutoCloseable {
         throw new IllegalStateException("docker-registry did not listen on " + port);
     }
 
-    private String log(String name) {
-        try {
-            return Files.readString(dir.resolve(name));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
     @Override
     public void close() {
         try {
             String ids = run(List.of("podman", "ps", "-a", "-q", "--filter", "label=dev.brink.device=" + deviceId), false)
-                    .stdout.strip();
+                    .stdout().strip();
             List<String> remove = new ArrayList<>(foreignContainers);
             if (!ids.isEmpty()) {
                 remove.addAll(Arrays.asList(ids.split("\\s+")));
@@ -278,7 +227,8 @@ final class PodmanFixture implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("podman cleanup failed: " + e);
         } finally {
-            stopProcesses();
+            stopRegistry();
+            service.close();
             deleteRecursively(dir);
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -288,20 +238,8 @@ final class PodmanFixture implements AutoCloseable {
         }
     }
 
-    private synchronized void stopProcesses() {
-        for (Process p : new Process[] {registry, service}) {
-            if (p == null || !p.isAlive()) {
-                continue;
-            }
-            p.destroy();
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    private synchronized void stopRegistry() {
+        PodmanService.stop(registry);
     }
 
     private static void deleteRecursively(Path root) {
@@ -315,25 +253,8 @@ final class PodmanFixture implements AutoCloseable {
         }
     }
 
-    private record Result(int exitCode, String stdout) {
-    }
-
-    private Result run(List<String> command, boolean check) throws Exception {
-        Path out = Files.createTempFile(dir, "cmd", ".out");
-        Path err = Files.createTempFile(dir, "cmd", ".err");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + String.join(" ", command));
-        }
-        String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        if (check && p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + stderr);
-        }
-        return new Result(p.exitValue(), stdout);
+    private PodmanService.Result run(List<String> command, boolean check) throws Exception {
+        return PodmanService.run(dir, new ProcessBuilder(command), COMMAND_TIMEOUT, check);
     }
 
     private static byte[] salt() {
@@ -346,14 +267,6 @@ final class PodmanFixture implements AutoCloseable {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static boolean onPath(String executable) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        return Arrays.stream(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, executable)));
     }
 
     private static int freePort() {
