@@ -52,26 +52,7 @@ class EdgeHubOfficialSdkIT {
         bed = EdgeTestbed.start(dir);
         out = bed.out;
         bed.service.applyConfigurationContent(DEVICE, deployment(modulePackage()));
-        edge = startWhen8883IsFree(EdgeConfig.load(edgeToml()));
-    }
-
-    /**
-     * 127.0.0.2:8883 is one address for the whole machine: another checkout's test may hold it for a while. Retry
-     * a start that failed to bind for up to a minute rather than fail on someone else's listener.
-     */
-    private static EdgeRuntime startWhen8883IsFree(EdgeConfig config) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                return EdgeRuntime.start(config);
-            } catch (RuntimeException e) {
-                if (!String.valueOf(e.getMessage()).contains("Address already in use")
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(2000);
-            }
-        }
+        edge = DefaultEdgeHubPort.startWhenFree(EdgeConfig.load(edgeToml()));
     }
 
     @AfterEach
@@ -165,17 +146,8 @@ class EdgeHubOfficialSdkIT {
 
     /** A package whose entrypoint runs {@link SdkModuleMain} on this test's classpath in the runtime's JVM. */
     private Path modulePackage() throws Exception {
-        Path work = Files.createDirectories(dir.resolve("sdk-pkg"));
-        ObjectNode manifest = Json.object();
-        manifest.putArray("entrypoint").add("java").add("-Xmx96m").add("-XX:TieredStopAtLevel=1").add("-cp")
-                .add(System.getProperty("java.class.path")).add(SdkModuleMain.class.getName());
-        manifest.putObject("env").put("OUT_DIR", out.toString());
-        Files.writeString(work.resolve("brink-module.json"), manifest.toString());
-        Path tar = dir.resolve("sdk-module.tar.gz");
-        Process p = new ProcessBuilder("tar", "czf", tar.toString(), "-C", work.toString(), "brink-module.json")
-                .inheritIO().start();
-        assertThat(p.waitFor()).isZero();
-        return tar;
+        return EdgeDeployments.javaModulePackage(dir, "sdk-module", List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"),
+                SdkModuleMain.class, Map.of("OUT_DIR", out.toString()));
     }
 
     private static ObjectNode deployment(Path pkg) {

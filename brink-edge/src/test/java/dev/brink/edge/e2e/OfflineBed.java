@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -160,16 +162,7 @@ final class OfflineBed implements AutoCloseable {
 
     /** The package runs this JVM's java with the test classpath: {@link SenderModule}. */
     private Path modulePackage() throws Exception {
-        Path work = Files.createDirectories(dir.resolve("pkg"));
-        ObjectNode manifest = Json.object();
-        manifest.putArray("entrypoint").add("java").add("-Xmx128m").add("-cp")
-                .add(System.getProperty("java.class.path")).add(SenderModule.class.getName());
-        Files.writeString(work.resolve("brink-module.json"), manifest.toString());
-        Path tar = dir.resolve("sender.tar.gz");
-        Process p = new ProcessBuilder("tar", "czf", tar.toString(), "-C", work.toString(), "brink-module.json")
-                .inheritIO().start();
-        assertThat(p.waitFor()).isZero();
-        return tar;
+        return EdgeDeployments.javaModulePackage(dir, "sender", List.of("-Xmx128m"), SenderModule.class, Map.of());
     }
 
     /** Lines of {@code connected.log} saying an instance opened its client. */

@@ -102,7 +102,7 @@ class QuickstartDockerIT {
                 "{\"deviceId\":\"" + device + "\",\"capabilities\":{\"iotEdge\":true}}"))
                 .at("/authentication/symmetricKey/primaryKey").asText();
         service.applyConfigurationContent(device, manifest());
-        edge = startWhen8883IsFree(EdgeConfig.load(edgeToml(key)));
+        edge = DefaultEdgeHubPort.startWhenFree(EdgeConfig.load(edgeToml(key)));
         assertThat(edge.edgeHub().mqttPort()).isEqualTo(8883);
 
         await("both containers running").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> edge.agent()
@@ -151,20 +151,5 @@ class QuickstartDockerIT {
                 type = "docker"
                 docker_uri = "%s"
                 """.formatted(podman.engineUri()) + EdgeTomls.restart("1s", "4s"));
-    }
-
-    /** 127.0.0.2:8883 is one address per machine: wait up to a minute for another checkout's test to release it. */
-    private static EdgeRuntime startWhen8883IsFree(EdgeConfig config) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                return EdgeRuntime.start(config);
-            } catch (RuntimeException e) {
-                if (!String.valueOf(e.getMessage()).contains("Address already in use") || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(2000);
-            }
-        }
     }
 }
