@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.brink.core.error.BrinkException;
 import dev.brink.core.error.ErrorCode;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -252,8 +253,6 @@ class GroupCommitWriterTest {
 
     @Test
     void aLingeringWriterWaitsForMoreTasksBeforeItStartsAGroup() throws Exception {
-        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("l.db")));
-        SchemaMigrations.migrate(session, Kv.SCHEMA);
         java.util.concurrent.atomic.AtomicInteger groups = new java.util.concurrent.atomic.AtomicInteger();
         GroupListener counting = new GroupListener() {
             @Override
@@ -269,7 +268,7 @@ class GroupCommitWriterTest {
             public void rolledBack() {
             }
         };
-        var lingering = new GroupCommitWriter<>(session, new Kv(session),
+        var lingering = kvWriter("l.db",
                 new WriterOptions("lingering", 500, CLOSED, "commit failed: ").lingering(300_000), counting);
         try {
             CompletableFuture<String> first = lingering.submit(tx -> {
@@ -285,18 +284,16 @@ class GroupCommitWriterTest {
             assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("b");
             assertThat(groups.get()).as("both in one group").isEqualTo(1);
         } finally {
-            lingering.close();
-            lingering.closeSession();
+            stop(lingering);
         }
     }
 
     @Test
     void completingOnTheWriterRunsCallbacksThereAfterTheCommitAndStartsNoAckThread() throws Exception {
-        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("w.db")));
-        SchemaMigrations.migrate(session, Kv.SCHEMA);
         int acksBefore = threads("on-writer-ack");
-        var onWriter = new GroupCommitWriter<>(session, new Kv(session),
-                new WriterOptions("on-writer", 500, CLOSED, "commit failed: ", false).completingOnWriter());
+        var onWriter = kvWriter("w.db",
+                new WriterOptions("on-writer", 500, CLOSED, "commit failed: ", false).completingOnWriter(),
+                GroupListener.NONE);
         try {
             assertThat(threads("on-writer-ack")).isEqualTo(acksBefore);
             List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -329,17 +326,14 @@ class GroupCommitWriterTest {
             release.countDown();
             assertThat(nested.get(30, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
         } finally {
-            onWriter.close();
-            onWriter.closeSession();
+            stop(onWriter);
         }
     }
 
     @Test
     void withoutIsolationAFailingTaskRollsBackItsWholeGroupAndLaterGroupsStillCommit() throws Exception {
-        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve("u.db")));
-        SchemaMigrations.migrate(session, Kv.SCHEMA);
-        var unisolated = new GroupCommitWriter<>(session, new Kv(session),
-                new WriterOptions("unisolated-", 500, CLOSED, "commit failed: ", false));
+        var unisolated = kvWriter("u.db", new WriterOptions("unisolated-", 500, CLOSED, "commit failed: ", false),
+                GroupListener.NONE);
         try {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -379,9 +373,21 @@ class GroupCommitWriterTest {
                     .filter(k -> tx.get(k).isPresent()).toList()).get(30, TimeUnit.SECONDS))
                     .containsExactly("a", "e");
         } finally {
-            unisolated.close();
-            unisolated.closeSession();
+            stop(unisolated);
         }
+    }
+
+    /** A writer of its own on {@code file} in the test's directory, with the key-value schema. */
+    private GroupCommitWriter<Kv> kvWriter(String file, WriterOptions options, GroupListener listener)
+            throws SQLException {
+        SqlSession session = ConnectionSettings.durable(1000).openWriter(ConnectionSettings.url(dir.resolve(file)));
+        SchemaMigrations.migrate(session, Kv.SCHEMA);
+        return new GroupCommitWriter<>(session, new Kv(session), options, listener);
+    }
+
+    private static void stop(GroupCommitWriter<?> writer) {
+        writer.close();
+        writer.closeSession();
     }
 
     private static Throwable unwrap(Throwable e) {
