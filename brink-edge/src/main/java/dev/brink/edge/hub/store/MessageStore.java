@@ -22,7 +22,9 @@ public interface MessageStore extends AutoCloseable {
      * policy is {@code refuse}; with policy {@code dropOldest} the oldest messages are dropped (counted as
      * {@code overflow}) to make room instead. An empty target list is not stored (counted as {@code no_route}).
      */
-    CompletableFuture<Void> append(Message message, List<RoutedEndpoint> targets);
+    default CompletableFuture<Void> append(Message message, List<RoutedEndpoint> targets) {
+        return enqueue(message, targets).stored();
+    }
 
     /**
      * {@link #append}, telling the caller when readers can see the entries. With {@code shownAtOnce} they can be
@@ -30,9 +32,7 @@ public interface MessageStore extends AutoCloseable {
      * {@code hiddenBeforeCommit} says so once {@code stored} completed, they became visible only with the commit
      * (wake the readers then). An entry seen early and removed before the writer reached it is never written.
      */
-    default Appended enqueue(Message message, List<RoutedEndpoint> targets) {
-        return new Appended(append(message, targets), false, () -> false);
-    }
+    Appended enqueue(Message message, List<RoutedEndpoint> targets);
 
     /** See {@link #enqueue}. */
     record Appended(CompletableFuture<Void> stored, boolean shownAtOnce,
@@ -77,9 +77,7 @@ public interface MessageStore extends AutoCloseable {
      * Non-blocking: drops the entry at once if its append has not been written yet (it never will be) and returns
      * true; false when it must be removed with {@link #remove}.
      */
-    default boolean cancelUnwritten(String endpointId, long entryId) {
-        return false;
-    }
+    boolean cancelUnwritten(String endpointId, long entryId);
 
     /** New TTL default, disk bound and overflow policy (from {@code $edgeHub} desired); applies to new appends. */
     void apply(StoreAndForwardSettings settings);

@@ -179,11 +179,6 @@ public final class SqliteMessageStore implements MessageStore {
     }
 
     @Override
-    public CompletableFuture<Void> append(Message message, List<RoutedEndpoint> targets) {
-        return enqueue(message, targets).stored();
-    }
-
-    @Override
     public Appended enqueue(Message message, List<RoutedEndpoint> targets) {
         if (targets.isEmpty()) {
             ledger.noRoute();
