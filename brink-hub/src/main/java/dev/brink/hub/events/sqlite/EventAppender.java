@@ -20,6 +20,16 @@ import java.util.List;
 final class EventAppender implements GroupListener {
     /** Rows per multi-row INSERT (7 parameters each, far below SQLite's limit of 32,766). */
     static final int ROWS_PER_INSERT = 64;
+    /** {@link SqliteEventLog#INSERT} with 1 … {@link #ROWS_PER_INSERT} value tuples, built once. */
+    private static final String[] INSERTS = new String[ROWS_PER_INSERT];
+
+    static {
+        StringBuilder sql = new StringBuilder(SqliteEventLog.INSERT);
+        for (int n = 1; n <= ROWS_PER_INSERT; n++) {
+            INSERTS[n - 1] = sql.toString();
+            sql.append(", (?, ?, ?, ?, ?, ?, ?)");
+        }
+    }
 
     private record Row(long offset, DeviceEvent event, String systemJson, String applicationJson) {
     }
@@ -55,7 +65,7 @@ final class EventAppender implements GroupListener {
         try {
             for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
                 List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-                PreparedStatement insert = session.prepare(insertSql(chunk.size()));
+                PreparedStatement insert = session.prepare(INSERTS[chunk.size() - 1]);
                 int p = 1;
                 for (Row r : chunk) {
                     insert.setLong(p++, r.offset());
@@ -73,15 +83,6 @@ final class EventAppender implements GroupListener {
         } finally {
             rows.clear();
         }
-    }
-
-    /** {@link SqliteEventLog#INSERT} with {@code n} value tuples (the session caches one statement per size). */
-    private static String insertSql(int n) {
-        StringBuilder sql = new StringBuilder(SqliteEventLog.INSERT.length() + 16 * n).append(SqliteEventLog.INSERT);
-        for (int i = 1; i < n; i++) {
-            sql.append(", (?, ?, ?, ?, ?, ?, ?)");
-        }
-        return sql.toString();
     }
 
     @Override
