@@ -30,6 +30,16 @@ public interface Deliveries {
         return pending(to).stream().filter(d -> !handedOut.contains(d.id())).toList();
     }
 
+    /**
+     * Non-blocking, on the connection's event loop: what {@link #pending(IdentityKey, Set)} would answer, if the
+     * backend has it at hand without blocking (in memory); null when it would have to read, and then the head
+     * asks {@link #pending(IdentityKey, Set)} on a worker. {@code handedOut} is a read-only view, valid during the
+     * call only. The default is always null.
+     */
+    default List<Delivery> pendingAtHand(IdentityKey to, Set<String> handedOut) {
+        return null;
+    }
+
     /** Non-blocking notice that {@code id} was published (counts deliveries). */
     void delivering(IdentityKey to, String id);
 

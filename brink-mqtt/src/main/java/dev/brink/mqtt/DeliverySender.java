@@ -1,17 +1,17 @@
 package dev.brink.mqtt;
 
 import dev.brink.core.id.IdentityKey;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mqtt.MqttEndpoint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +25,17 @@ import org.slf4j.LoggerFactory;
  * recorded the acknowledgement (and until a fetch that started before that has been processed), so a fetch
  * that still sees it pending does not publish it twice. When most of the last fetched window is acknowledged the
  * next window is fetched; each fetch names the deliveries in flight, so the backend need not read them again.
- * Confined to the connection's context; {@link Deliveries#pending} runs on a worker.
+ *
+ * <p>A fetch first asks {@link Deliveries#pendingAtHand} on the event loop (the edge hub serves a short queue from
+ * memory) and goes to a worker for {@link Deliveries#pending} only when the backend would block. The PUBLISHes of
+ * one fetch leave in one flush ({@link ChannelWriter}), and notices of new deliveries that arrive while one is
+ * still on its way to the event loop make a single fetch ({@link #requestDelivery}): under load a fetch publishes
+ * a batch, not one message. Confined to the connection's context, except {@link #requestDelivery}.
  */
 final class DeliverySender {
     private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
 
-    private final MqttEndpoint endpoint;
+    private final ChannelWriter writer;
     private final Context context;
     private final IdentityKey key;
     private final EndpointContext env;
@@ -43,9 +48,10 @@ final class DeliverySender {
     private boolean fetching;
     private boolean fetchAgain;
     private boolean stopped;
+    private final AtomicBoolean deliveryRequested = new AtomicBoolean();
 
-    DeliverySender(MqttEndpoint endpoint, Context context, IdentityKey key, EndpointContext env) {
-        this.endpoint = endpoint;
+    DeliverySender(ChannelWriter writer, Context context, IdentityKey key, EndpointContext env) {
+        this.writer = writer;
         this.context = context;
         this.key = key;
         this.env = env;
@@ -58,6 +64,18 @@ final class DeliverySender {
         }
         if (fetching) {
             fetchAgain = true;
+            return;
+        }
+        List<Deliveries.Delivery> atHand;
+        try {
+            atHand = env.deliveries().pendingAtHand(key, Collections.unmodifiableSet(delivered));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not read pending deliveries from memory: {}", key, e.toString());
+            atHand = null;
+        }
+        if (atHand != null) {
+            lastFetched = delivered.size() + atHand.size();
+            publish(atHand);
             return;
         }
         fetching = true;
@@ -84,16 +102,32 @@ final class DeliverySender {
         });
     }
 
+    /**
+     * Any thread: new deliveries may be pending. One task is scheduled on the context until it runs; it fetches
+     * if {@code wanted} still holds (connected and subscribed).
+     */
+    void requestDelivery(BooleanSupplier wanted) {
+        if (deliveryRequested.compareAndSet(false, true)) {
+            context.runOnContext(v -> {
+                deliveryRequested.set(false); // before the fetch: a notice racing with it schedules the next one
+                if (wanted.getAsBoolean()) {
+                    deliver();
+                }
+            });
+        }
+    }
+
     private void publish(List<Deliveries.Delivery> pending) {
         for (Deliveries.Delivery d : pending) {
             if (stopped || !delivered.add(d.id())) {
                 continue;
             }
-            endpoint.publish(d.topic(), Buffer.buffer(d.body()), MqttQoS.AT_LEAST_ONCE, false, false);
-            inFlight.put(endpoint.lastMessageId(), d.id());
+            int packetId = writer.publishAtLeastOnce(d.topic(), d.body(), inFlight::containsKey);
+            inFlight.put(packetId, d.id());
             // Counts deliveries (non-blocking): the hub's queue gives a message up after too many (IoT Hub: 100).
             env.deliveries().delivering(key, d.id());
         }
+        writer.flush();
     }
 
     /** PUBACK from the client: the delivery is complete. */
@@ -108,19 +142,34 @@ final class DeliverySender {
         } catch (RuntimeException e) {
             recorded = CompletableFuture.failedFuture(e);
         }
-        recorded.whenComplete((v, e) -> context.runOnContext(x -> {
-            if (e != null) {
-                // Stays in `delivered`: not published again on this connection; the next connection gets it.
-                LOG.warn("{}: could not acknowledge delivery {}: {}", key, id, e.toString());
-                return;
-            }
-            if (fetching) {
-                forgetAfterFetch.add(id);
-            } else {
-                delivered.remove(id);
-            }
-            fetchNextWindowIfDue();
-        }));
+        if (recorded.isDone()) { // recorded at once (the edge hub): no hop back to this context needed
+            afterAcknowledgement(id, recorded.isCompletedExceptionally() ? failureOf(recorded) : null);
+        } else {
+            recorded.whenComplete((v, e) -> context.runOnContext(x -> afterAcknowledgement(id, e)));
+        }
+    }
+
+    private void afterAcknowledgement(String id, Throwable failure) {
+        if (failure != null) {
+            // Stays in `delivered`: not published again on this connection; the next connection gets it.
+            LOG.warn("{}: could not acknowledge delivery {}: {}", key, id, failure.toString());
+            return;
+        }
+        if (fetching) {
+            forgetAfterFetch.add(id);
+        } else {
+            delivered.remove(id);
+        }
+        fetchNextWindowIfDue();
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+            return new IllegalStateException("failed");
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
     }
 
     /**

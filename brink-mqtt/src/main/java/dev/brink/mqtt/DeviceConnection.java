@@ -42,7 +42,7 @@ final class DeviceConnection {
     private final Subscriptions subscriptions;
     private final String deliveryFilter;
     private final DeliverySender deliveries;
-    private final PubackWriter pubacks;
+    private final ChannelWriter writer;
     private final PubackBatch durableAcks;
     private long expiryTimer = -1;
     private boolean closed;
@@ -56,8 +56,8 @@ final class DeviceConnection {
         this.subscriptions = new Subscriptions(endpoint, context, key, session, env.sessions(), () -> closed,
                 this::afterSubscribe);
         this.deliveryFilter = Subscriptions.deliveryFilter(key);
-        this.deliveries = new DeliverySender(endpoint, context, key, env);
-        this.pubacks = PubackWriter.of(endpoint);
+        this.writer = ChannelWriter.of(endpoint);
+        this.deliveries = new DeliverySender(writer, context, key, env);
         this.durableAcks = new PubackBatch(context, this::acknowledgeDurable, this::flushDurable, this::refuse);
     }
 
@@ -187,13 +187,13 @@ final class DeviceConnection {
      */
     private void acknowledgeDurable(int packetId) {
         if (!closed) {
-            pubacks.write(packetId);
+            writer.puback(packetId);
         }
     }
 
     private void flushDurable() {
         if (!closed) {
-            pubacks.flush();
+            writer.flush();
         }
     }
 
@@ -270,12 +270,9 @@ final class DeviceConnection {
         });
     }
 
+    /** Any thread. Notices that arrive before the connection's context got to the first one make one fetch. */
     void deliveriesAvailable() {
-        context.runOnContext(v -> {
-            if (!closed && subscriptions.contains(deliveryFilter)) {
-                deliveries.deliver();
-            }
-        });
+        deliveries.requestDelivery(() -> !closed && subscriptions.contains(deliveryFilter));
     }
 
     void takenOver() {

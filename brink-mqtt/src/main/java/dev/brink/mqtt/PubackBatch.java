@@ -14,7 +14,7 @@ import java.util.function.IntConsumer;
  * future completes it on any thread. A durable store completes a whole group commit at once, so instead of one
  * {@code runOnContext} task (and one event-loop wake-up) per PUBACK, the first completion schedules one task
  * that drains every ticket completed by the time it runs, and flushes its PUBACKs once at the end (one TLS record
- * and one socket write for the whole batch, see {@link PubackWriter}). The drain only releases the head of the line: a
+ * and one socket write for the whole batch, see {@link ChannelWriter}). The drain only releases the head of the line: a
  * backend that completes out of order (two writers, a retry) still gets its PUBACKs sent in PUBLISH order, which
  * MQTT 3.1.1 clients expect (§4.6). A failure travels in the same line: the PUBACKs before it still leave, then the
  * connection is closed and nothing after it is acknowledged. Thread-safe on the completing side; the rest runs

@@ -27,6 +27,11 @@ final class CountingDeliveries implements Deliveries {
     }
 
     @Override
+    public List<Delivery> pendingAtHand(IdentityKey to, Set<String> handedOut) {
+        return inner.pendingAtHand(to, handedOut);
+    }
+
+    @Override
     public void delivering(IdentityKey to, String id) {
         inner.delivering(to, id);
     }

@@ -126,10 +126,11 @@ public final class GroupCommitWriter<V> {
             } catch (InterruptedException e) {
                 continue; // nobody interrupts the writer; close() queues the stop mark
             }
-            if (options.lingerMicros() > 0 && group.get(0) != stop) {
-                LockSupport.parkNanos(options.lingerMicros() * 1_000L);
+            if (options.lingerMicros() > 0) {
+                lingerAndTake(group);
+            } else {
+                queue.drainTo(group, options.maxGroup() - 1);
             }
-            queue.drainTo(group, options.maxGroup() - 1);
             int stopAt = group.indexOf(stop);
             if (stopAt >= 0) {
                 stopped = true;
@@ -137,6 +138,36 @@ public final class GroupCommitWriter<V> {
             }
             if (!group.isEmpty()) {
                 commitGroup(group);
+            }
+        }
+    }
+
+    /**
+     * Lingering: waits until the group's first task is {@code lingerMicros} old, then adds the queued tasks that
+     * are at least three quarters of that old (tasks queued a few µs after the first share its group). A younger
+     * task waits for the next group, so every task gets most of the linger in which it may become unnecessary
+     * (the edge hub's store: an entry acknowledged before its write is never written), not just what is left of
+     * it when it happens to arrive near the end of another task's wait. Only this thread takes from the queue,
+     * so the peeked head is the one polled.
+     */
+    private void lingerAndTake(List<Pending<V, ?>> group) {
+        long linger = options.lingerMicros() * 1_000L;
+        long oldEnough = linger - linger / 4;
+        Pending<V, ?> first = group.get(0);
+        if (first == stop) {
+            return;
+        }
+        long wait;
+        while ((wait = first.queuedAt + linger - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+        long now = System.nanoTime();
+        Pending<V, ?> next;
+        while (group.size() < options.maxGroup() && (next = queue.peek()) != null
+                && (next == stop || now - next.queuedAt >= oldEnough)) {
+            group.add(queue.poll());
+            if (next == stop) {
+                return;
             }
         }
     }
@@ -218,6 +249,7 @@ public final class GroupCommitWriter<V> {
         private final CompletableFuture<T> future;
         private T result;
         private Throwable error;
+        private final long queuedAt = System.nanoTime();
 
         Pending(Function<? super V, ? extends T> task, CompletableFuture<T> future) {
             this.task = task;

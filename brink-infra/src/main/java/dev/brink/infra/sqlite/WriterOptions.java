@@ -14,10 +14,10 @@ package dev.brink.infra.sqlite;
  *                      group; true: on the writer thread right after the commit, one thread hand-off less per group
  *                      (lower latency) — only for writers whose callbacks are a few non-blocking steps (e.g. handing
  *                      an acknowledgement to an event loop) and never wait for another write of this writer
- * @param lingerMicros  after taking the first task of a group, wait this long for more before starting it (0: start
- *                      at once). Bigger groups, and time for a task to become unnecessary before it runs (the edge
- *                      hub's store: an entry acknowledged before its write is never written), at the price of
- *                      that much latency when the writer was idle
+ * @param lingerMicros  a group starts when its first task has been queued this long (0: at once) and takes the
+ *                      tasks queued at least 3/4 of it; younger ones wait for the next group. Time for every task to become
+ *                      unnecessary before it runs (the edge hub's store: an entry acknowledged before its write is
+ *                      never written), and bigger groups, at the price of up to that much latency per write
  */
 public record WriterOptions(String name, int maxGroup, String closedMessage, String failurePrefix,
         boolean isolateTasks, boolean completeOnWriter, int lingerMicros) {
@@ -46,7 +46,7 @@ public record WriterOptions(String name, int maxGroup, String closedMessage, Str
         return new WriterOptions(name, maxGroup, closedMessage, failurePrefix, isolateTasks, true, lingerMicros);
     }
 
-    /** These options, lingering {@code micros} before each group (see {@code lingerMicros}). */
+    /** These options, running no task before it is about {@code micros} old (see {@code lingerMicros}). */
     public WriterOptions lingering(int micros) {
         return new WriterOptions(name, maxGroup, closedMessage, failurePrefix, isolateTasks, completeOnWriter, micros);
     }

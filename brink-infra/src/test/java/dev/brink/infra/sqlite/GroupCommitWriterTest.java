@@ -252,12 +252,12 @@ class GroupCommitWriterTest {
     }
 
     @Test
-    void aLingeringWriterWaitsForMoreTasksBeforeItStartsAGroup() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger groups = new java.util.concurrent.atomic.AtomicInteger();
+    void aLingeringWriterRunsNoTaskBeforeItIsOldEnoughAndGroupsThoseThatAre() throws Exception {
+        List<Long> groupStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
         GroupListener counting = new GroupListener() {
             @Override
             public void begun() {
-                groups.incrementAndGet();
+                groupStarts.add(System.nanoTime());
             }
 
             @Override
@@ -268,24 +268,34 @@ class GroupCommitWriterTest {
             public void rolledBack() {
             }
         };
+        long linger = TimeUnit.MILLISECONDS.toNanos(300);
         var lingering = kvWriter("l.db",
                 new WriterOptions("lingering", 500, CLOSED, "commit failed: ").lingering(300_000), counting);
         try {
-            CompletableFuture<String> first = lingering.submit(tx -> {
-                tx.put("a", 1);
-                return "a";
-            });
-            Thread.sleep(50); // well inside the 300 ms the writer waits after taking "a"
-            CompletableFuture<String> second = lingering.submit(tx -> {
-                tx.put("b", 1);
-                return "b";
-            });
-            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("a");
-            assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("b");
-            assertThat(groups.get()).as("both in one group").isEqualTo(1);
+            long t0 = System.nanoTime();
+            CompletableFuture<String> a = put(lingering, "a");
+            CompletableFuture<String> b = put(lingering, "b"); // as old as "a": same group
+            Thread.sleep(150); // half the linger: "c" is too young for the group of "a" and "b"
+            long t2 = System.nanoTime();
+            CompletableFuture<String> c = put(lingering, "c");
+            assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo("a");
+            assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo("b");
+            assertThat(c.get(30, TimeUnit.SECONDS)).isEqualTo("c");
+            assertThat(groupStarts).hasSize(2);
+            assertThat(groupStarts.get(0) - t0).as("first group not before its tasks are 300 ms old")
+                    .isGreaterThanOrEqualTo(linger);
+            assertThat(groupStarts.get(1) - t2).as("second group not before \"c\" is 3/4 of 300 ms old")
+                    .isGreaterThanOrEqualTo(linger * 3 / 4);
         } finally {
             stop(lingering);
         }
+    }
+
+    private static CompletableFuture<String> put(GroupCommitWriter<Kv> writer, String key) {
+        return writer.submit(tx -> {
+            tx.put(key, 1);
+            return key;
+        });
     }
 
     @Test

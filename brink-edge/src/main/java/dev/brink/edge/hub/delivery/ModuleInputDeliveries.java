@@ -51,6 +51,19 @@ public final class ModuleInputDeliveries implements Deliveries {
      */
     @Override
     public List<Delivery> pending(IdentityKey to, Set<String> handedOut) {
+        return collect(to, handedOut, false);
+    }
+
+    /**
+     * As {@link #pending(IdentityKey, Set)}, when every one of the module's inputs is short enough to be served
+     * from the store's memory (the usual case when the module keeps up); null when one must be read from the file.
+     */
+    @Override
+    public List<Delivery> pendingAtHand(IdentityKey to, Set<String> handedOut) {
+        return collect(to, handedOut, true);
+    }
+
+    private List<Delivery> collect(IdentityKey to, Set<String> handedOut, boolean inMemoryOnly) {
         String prefix = prefix(to);
         if (prefix == null) {
             return List.of();
@@ -62,7 +75,13 @@ public final class ModuleInputDeliveries implements Deliveries {
         List<QueuedMessage> queued = new ArrayList<>();
         for (String endpointId : store.endpointsWithEntries()) {
             if (endpointId.startsWith(prefix)) {
-                queued.addAll(store.peek(endpointId, limit, removals.skip(endpointId, handedOut)));
+                Set<Long> skip = removals.skip(endpointId, handedOut);
+                List<QueuedMessage> some = inMemoryOnly ? store.peekInMemory(endpointId, limit, skip)
+                        : store.peek(endpointId, limit, skip);
+                if (some == null) {
+                    return null;
+                }
+                queued.addAll(some);
             }
         }
         queued.sort(Comparator.comparingInt(QueuedMessage::priority).thenComparingLong(QueuedMessage::entryId));

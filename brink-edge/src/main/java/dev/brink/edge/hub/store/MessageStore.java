@@ -68,6 +68,14 @@ public interface MessageStore extends AutoCloseable {
     }
 
     /**
+     * Non-blocking: what {@link #peek(String, int, Set)} would answer, when the store has it in memory (a short
+     * queue); null when it would have to read the file. The default is always null.
+     */
+    default List<QueuedMessage> peekInMemory(String endpointId, int limit, Set<Long> skip) {
+        return null;
+    }
+
+    /**
      * The entries were delivered: removes them; a message's body goes when its last entry goes. Entries whose
      * append was not written yet are dropped without a write.
      */

@@ -257,16 +257,32 @@ public final class SqliteMessageStore implements MessageStore {
             });
             live = read;
         }
-        if (!expired.isEmpty()) {
-            // Dropped through the writer; counted there, by what it actually deletes.
-            writer.submit(tx -> tx.expire(endpointId, expired, nowMs)).whenComplete((v, e) -> {
-                if (e != null) {
-                    LOG.warn("Message store: dropping {} expired entries of {} failed: {}", expired.size(),
-                            endpointId, e.getMessage());
-                }
-            });
+        dropExpired(endpointId, expired, nowMs);
+        return live;
+    }
+
+    @Override
+    public List<QueuedMessage> peekInMemory(String endpointId, int limit, Set<Long> skip) {
+        long nowMs = clock.millis();
+        List<Long> expired = new ArrayList<>();
+        List<QueuedMessage> live = tails.peek(endpointId, limit, skip, nowMs, expired);
+        if (live != null) {
+            dropExpired(endpointId, expired, nowMs);
         }
         return live;
+    }
+
+    /** Non-blocking: the entries are dropped through the writer; counted there, by what it actually deletes. */
+    private void dropExpired(String endpointId, List<Long> expired, long nowMs) {
+        if (expired.isEmpty()) {
+            return;
+        }
+        writer.submit(tx -> tx.expire(endpointId, expired, nowMs)).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("Message store: dropping {} expired entries of {} failed: {}", expired.size(),
+                        endpointId, e.getMessage());
+            }
+        });
     }
 
     /** Keyset pages in delivery order until {@code limit} live entries are found or the queue ends. */
