@@ -17,7 +17,8 @@ import java.util.function.ToLongFunction;
  * message; ~17 % of the edge hub's samples). An endpoint's tail is <em>complete</em> when it holds every entry
  * the file holds for it: then peeks use it. It starts complete for an endpoint without entries at open, stops
  * being complete when it would exceed its bound (the queue is backing up: peeks read SQLite), and is complete
- * again once the committed queue is empty.
+ * again once the committed queue is empty, or once the writer has {@link #reload loaded} it back from the file
+ * when it is down to {@link #RELOAD_AT} entries (under a steady flow a queue seldom empties completely).
  *
  * <p>Appends are <em>offered</em> as they are queued for the writer ({@link #offer}), before their commit: a
  * complete tail shows them at once, so a module input or the upstream pump can be sent a message while its write
@@ -30,7 +31,9 @@ import java.util.function.ToLongFunction;
  */
 final class QueueTails {
     /** Entries per endpoint kept in memory at most. */
-    static final int MAX_ENTRIES = 1_000;
+    static final int MAX_ENTRIES = 4_000;
+    /** A backed-up queue is loaded back into memory once its committed length is down to this. */
+    static final int RELOAD_AT = 1_000;
     /** Body and property bytes per endpoint kept in memory at most. */
     static final long MAX_BYTES = 4L << 20;
 
@@ -270,6 +273,35 @@ final class QueueTails {
         if (queueEmpty) {
             t.complete = true;
         }
+    }
+
+    /** Writer thread: the endpoints whose tail is not complete and whose committed queue is down to {@link #RELOAD_AT}. */
+    synchronized List<String> reloadable(ToLongFunction<String> queueLength) {
+        List<String> result = new ArrayList<>();
+        tails.forEach((endpoint, t) -> {
+            if (!t.complete && queueLength.applyAsLong(endpoint) <= RELOAD_AT) {
+                result.add(endpoint);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Writer thread, between groups: {@code entries} are the whole committed queue of {@code endpoint} as the file
+     * holds it now (nobody else writes the file, and an incomplete tail shows no offers, so nothing else is in
+     * flight for it in memory); the tail holds them and is complete again, unless they exceed its bound.
+     */
+    synchronized void reload(String endpoint, List<Entry> entries) {
+        Tail t = tails.get(endpoint);
+        long bytes = entries.stream().mapToLong(Entry::bytes).sum();
+        if (t == null || t.complete || entries.size() > MAX_ENTRIES || bytes > MAX_BYTES) {
+            return;
+        }
+        for (Entry e : entries) {
+            e.markWritten(); // as the file has it: an acknowledgement removes it through the writer
+            put(t, e);
+        }
+        t.complete = true;
     }
 
     /**

@@ -56,6 +56,11 @@ final class StoreSchema {
             + " WHERE e.endpoint = ? AND (e.priority, e.id) > (?, ?)"
             + " ORDER BY e.priority, e.id LIMIT ?";
 
+    /** A whole queue in delivery order with each entry's share of the bound, to load it back into memory. */
+    static final String QUEUE = "SELECT e.id, e.priority, e.expires_ms, m.enqueued_ns, m.props, m.body, m.size"
+            + " FROM entries e JOIN messages m ON m.id = e.message_id"
+            + " WHERE e.endpoint = ? ORDER BY e.priority, e.id LIMIT ?";
+
     private StoreSchema() {
     }
 }

@@ -11,6 +11,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's write transaction, bound to the group-commit writer's connection; every method runs on the writer
@@ -19,6 +21,8 @@ import java.util.function.Consumer;
  * ({@link GroupListener}): a group that rolls back takes its effects back and its entries out of the tails.
  */
 final class StoreWriter implements GroupListener {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+
     /**
      * One message to store, prepared on the appender's thread (ids, JSON and sizes decided there, not here), with
      * its queue entries (already offered to the tails). {@code messageBytes} is the message row's share of the disk
@@ -265,7 +269,44 @@ final class StoreWriter implements GroupListener {
         if (!delta.isEmpty()) {
             ledger.commit(delta);
             tails.committed(delta.added, delta.deleted, ledger::queueLength);
+            if (!delta.deleted.isEmpty()) {
+                reloadShortQueues();
+            }
             afterCommit.accept(delta.freedBytes > 0 && ledger.storedBytes() == 0);
+        }
+    }
+
+    /**
+     * Queues that backed up and are short again are loaded back into memory, so their readers stop reading the
+     * file. After the commit, on the writer's connection: the file holds exactly what has committed. Never
+     * throws (the group is durable already): a failed read leaves the queue served from the file.
+     */
+    private void reloadShortQueues() {
+        for (String endpoint : tails.reloadable(ledger::queueLength)) {
+            try {
+                tails.reload(endpoint, readQueue(endpoint, QueueTails.RELOAD_AT + 1));
+            } catch (RuntimeException e) {
+                LOG.warn("Message store: loading the queue of {} back into memory failed: {}", endpoint,
+                        e.getMessage());
+            }
+        }
+    }
+
+    private List<QueueTails.Entry> readQueue(String endpoint, int limit) {
+        try {
+            PreparedStatement ps = session.prepare(StoreSchema.QUEUE);
+            ps.setString(1, endpoint);
+            ps.setInt(2, limit);
+            List<QueueTails.Entry> entries = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new QueueTails.Entry(rs.getLong(1), endpoint, rs.getInt(2), rs.getLong(3),
+                            rs.getLong(7), rs.getString(5), rs.getBytes(6), rs.getLong(4)));
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw SqlSession.failure("read the queue of " + endpoint, e);
         }
     }
 

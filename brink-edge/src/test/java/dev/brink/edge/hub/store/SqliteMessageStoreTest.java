@@ -142,6 +142,44 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void aBackedUpQueueIsServedFromTheFileAndFromMemoryAgainOnceItIsShortWithoutEmptying() {
+        open(DEFAULTS, Clock.systemUTC());
+        int backedUp = QueueTails.MAX_ENTRIES + 500;
+        List<CompletableFuture<Void>> appends = new ArrayList<>();
+        for (int i = 0; i < backedUp; i++) {
+            appends.add(store.append(message("m" + i, 10), List.of(upstream(i % 2, -1))));
+        }
+        CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).join();
+        assertThat(store.peekInMemory(UPSTREAM, 10, Set.of())).as("more than memory holds: read the file").isNull();
+        assertThat(ids(store.peek(UPSTREAM, 2))).containsExactly("m0", "m2");
+
+        // Drain in delivery order down to just above the reload length: still from the file.
+        int keep = QueueTails.RELOAD_AT + 1;
+        store.remove(UPSTREAM, entryIds(store.peek(UPSTREAM, backedUp - keep))).join();
+        assertThat(store.peekInMemory(UPSTREAM, 10, Set.of())).isNull();
+        // One more removal: the queue is short again (not empty) and is loaded back into memory.
+        List<QueuedMessage> next = store.peek(UPSTREAM, 1);
+        store.remove(UPSTREAM, entryIds(next)).join();
+        List<QueuedMessage> fromMemory = store.peekInMemory(UPSTREAM, QueueTails.RELOAD_AT + 10, Set.of());
+        assertThat(fromMemory).as("served from memory again").isNotNull();
+        assertThat(ids(fromMemory)).isEqualTo(ids(store.peek(UPSTREAM, QueueTails.RELOAD_AT + 10)))
+                .hasSize(QueueTails.RELOAD_AT);
+
+        // New appends join the reloaded tail at once, in delivery order; a removal of a reloaded entry goes to the file.
+        store.append(message("new", 10), List.of(upstream(0, -1))).join();
+        List<QueuedMessage> after = store.peekInMemory(UPSTREAM, QueueTails.RELOAD_AT + 10, Set.of());
+        assertThat(after).hasSize(QueueTails.RELOAD_AT + 1);
+        assertThat(ids(after).indexOf("new")).isLessThan(ids(after).indexOf("m" + (backedUp - 1)));
+        store.remove(UPSTREAM, entryIds(after)).join();
+        assertThat(store.peek(UPSTREAM, 10)).isEmpty();
+        assertThat(store.stats().storedBytes()).isZero();
+    }
+
+    private static List<Long> entryIds(List<QueuedMessage> queued) {
+        return queued.stream().map(QueuedMessage::entryId).toList();
+    }
+
+    @Test
     void figuresAndOrderSurviveReopen() {
         open(DEFAULTS, Clock.systemUTC());
         for (int i = 0; i < 20; i++) {
