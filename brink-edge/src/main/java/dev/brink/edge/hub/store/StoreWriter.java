@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ final class StoreWriter implements GroupListener {
     }
 
     private final SqlSession session;
+    private final RowBatches batches;
     private final StoreLedger ledger;
     private final QueueTails tails;
     private volatile Consumer<Boolean> afterCommit = emptied -> { };
@@ -50,6 +53,7 @@ final class StoreWriter implements GroupListener {
 
     StoreWriter(SqlSession session, StoreLedger ledger, QueueTails tails) {
         this.session = session;
+        this.batches = new RowBatches(session);
         this.ledger = ledger;
         this.tails = tails;
     }
@@ -62,60 +66,71 @@ final class StoreWriter implements GroupListener {
     /**
      * Writes the message and those of its entries nobody has cancelled yet (acknowledged before the writer got
      * here: delivered, so there is nothing left to keep); a message whose every entry was cancelled is not written.
+     * The rows are inserted with the rest of the group's ({@link RowBatches}) before the COMMIT, or before the next
+     * task that is not an append.
      */
     Void append(Append a) {
-        try {
-            if (ledger.settings().overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
-                makeRoom(ledger.settings().maxStoreSizeBytes());
-            }
-            List<QueueTails.Entry> live = new ArrayList<>(a.entries().size());
-            for (QueueTails.Entry e : a.entries()) {
-                if (e.markWritten()) {
-                    live.add(e);
-                }
-            }
-            long written = live.isEmpty() ? 0 : a.cost(live.size());
-            delta.cancelledBytes += a.cost() - written;
-            delta.cancelledEntries += a.entries().size() - live.size();
-            if (live.isEmpty()) {
-                return null;
-            }
-            PreparedStatement message = session.prepare(StoreSchema.INSERT_MESSAGE);
-            message.setLong(1, a.messageId());
-            message.setLong(2, a.enqueuedNanos());
-            message.setInt(3, live.size());
-            message.setLong(4, a.messageBytes());
-            message.setString(5, a.properties());
-            message.setBytes(6, a.body());
-            message.executeUpdate();
-            PreparedStatement entry = session.prepare(StoreSchema.INSERT_ENTRY);
-            for (QueueTails.Entry e : live) {
-                entry.setLong(1, e.id());
-                entry.setString(2, e.endpoint());
-                entry.setInt(3, e.priority());
-                entry.setLong(4, a.messageId());
-                entry.setLong(5, e.expiresMs());
-                entry.executeUpdate();
-                delta.queue(e.endpoint(), e.priority(), 1);
-                delta.added.add(e);
-            }
-            delta.addedBytes += written;
-            return null;
-        } catch (SQLException e) {
-            throw SqlSession.failure("store a message", e);
+        long bound = ledger.settings().maxStoreSizeBytes();
+        if (ledger.settings().overflowPolicy() == OverflowPolicy.DROP_OLDEST
+                && ledger.reserved() - delta.freedBytes > bound) {
+            flushRows(); // the oldest rows may be this group's
+            makeRoom(bound);
         }
+        List<QueueTails.Entry> live = new ArrayList<>(a.entries().size());
+        for (QueueTails.Entry e : a.entries()) {
+            if (e.markWritten()) {
+                live.add(e);
+            }
+        }
+        long written = live.isEmpty() ? 0 : a.cost(live.size());
+        delta.cancelledBytes += a.cost() - written;
+        delta.cancelledEntries += a.entries().size() - live.size();
+        if (live.isEmpty()) {
+            return null;
+        }
+        batches.add(a, live);
+        for (QueueTails.Entry e : live) {
+            delta.queue(e.endpoint(), e.priority(), 1);
+            delta.added.add(e);
+        }
+        delta.addedBytes += written;
+        return null;
     }
 
-    /** Delivered entries go; ids that are not (or no longer) in this endpoint's queue are ignored. */
+    /**
+     * Delivered entries go, and the messages they leave without references; ids that are not (or no longer) in
+     * this endpoint's queue are ignored. Many rows to a statement ({@link RowBatches}).
+     */
     Void remove(String endpoint, List<Long> entryIds) {
-        for (long id : entryIds) {
-            take(endpoint, id, Long.MAX_VALUE);
+        flushRows();
+        try {
+            Map<Long, Integer> references = new HashMap<>();
+            for (RowBatches.Taken t : batches.takeEntries(endpoint, entryIds)) {
+                entryDeleted(endpoint, t.id(), t.priority());
+                references.merge(t.messageId(), 1, Integer::sum);
+            }
+            List<Long> once = new ArrayList<>(references.size());
+            references.forEach((messageId, n) -> {
+                if (n == 1) {
+                    once.add(messageId);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        release(messageId); // the same message twice in one endpoint's queue: one at a time
+                    }
+                }
+            });
+            for (RowBatches.Freed f : batches.release(once)) {
+                delta.freedBytes += f.size();
+            }
+            return null;
+        } catch (SQLException e) {
+            throw SqlSession.failure("remove delivered entries", e);
         }
-        return null;
     }
 
     /** Entries a reader found expired: deleted if they still are (another peek may have got there first). */
     Void expire(String endpoint, List<Long> entryIds, long nowMs) {
+        flushRows();
         for (long id : entryIds) {
             if (take(endpoint, id, nowMs)) {
                 delta.ttlExpired++;
@@ -126,6 +141,7 @@ final class StoreWriter implements GroupListener {
 
     /** The periodic cleanup: every entry expired at {@code nowMs}, through the partial expiry index. */
     Integer purgeExpired(long nowMs) {
+        flushRows();
         int total = 0;
         while (true) {
             List<EntryRow> rows = rows(StoreSchema.EXPIRED_ENTRIES, nowMs);
@@ -140,6 +156,7 @@ final class StoreWriter implements GroupListener {
 
     /** Frees up to {@code pages} pages of the freelist (auto_vacuum=INCREMENTAL); returns the pages freed. */
     Integer incrementalVacuum(int pages) {
+        flushRows();
         // Through Statement.executeUpdate: the pragma yields one empty row per page, and only this path of the
         // driver steps it to the end (executeQuery refuses a statement without columns).
         try (Statement st = session.connection().createStatement()) {
@@ -259,9 +276,24 @@ final class StoreWriter implements GroupListener {
         }
     }
 
+    /** The appends' rows queued so far go into the file now: what runs next may read or delete them. */
+    private void flushRows() {
+        try {
+            batches.flush();
+        } catch (SQLException e) {
+            throw SqlSession.failure("store messages", e);
+        }
+    }
+
     @Override
     public void begun() {
+        batches.clear();
         delta = new GroupDelta();
+    }
+
+    @Override
+    public void beforeCommit() {
+        flushRows();
     }
 
     @Override
@@ -312,6 +344,7 @@ final class StoreWriter implements GroupListener {
 
     @Override
     public void rolledBack() {
+        batches.clear();
         tails.retract(delta.added);
         delta = new GroupDelta();
     }
