@@ -38,7 +38,7 @@ public final class EdgeHubBenchmark implements Callable<Integer> {
     Set<String> only = Set.of("routed", "drain", "rss");
 
     @Option(names = "--windows", split = ",", description = "Messages in flight, routed (default: ${DEFAULT-VALUE}).")
-    List<Integer> windows = List.of(10, 100);
+    List<Integer> windows = List.of(10, 100, 1000);
 
     @Option(names = "--rounds", description = "Interleaved Mosquitto/Brink rounds (default: ${DEFAULT-VALUE}).")
     int rounds = 2;

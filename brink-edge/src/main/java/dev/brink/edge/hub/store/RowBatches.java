@@ -23,11 +23,14 @@ final class RowBatches {
             + ", (?, ?, ?, ?, ?, ?)".repeat(n - 1));
     private static final String[] INSERT_ENTRIES = texts(n -> StoreSchema.INSERT_ENTRY
             + ", (?, ?, ?, ?, ?)".repeat(n - 1));
-    private static final String[] TAKE_ENTRIES = texts(n -> "DELETE FROM entries WHERE endpoint = ? AND id IN ("
-            + placeholders(n) + ") RETURNING id, priority, message_id");
-    private static final String[] DELETE_UNREFERENCED = texts(n -> "DELETE FROM messages WHERE refs <= 1 AND id IN ("
-            + placeholders(n) + ") RETURNING id, size");
-    private static final String[] DEREF_MESSAGES = texts(n -> "UPDATE messages SET refs = refs - 1 WHERE id IN ("
+    // The removals must find their rows by id (rowid), never through the queue index: with "endpoint = ?" SQLite
+    // chose entries_queue and walked the whole queue for every statement (a 1,000,000-entry upstream drain slowed
+    // to a crawl); the unary + keeps the endpoint check off the index. RowBatchesTest checks the plans.
+    static final String[] TAKE_ENTRIES = texts(n -> "DELETE FROM entries WHERE id IN (" + placeholders(n)
+            + ") AND +endpoint = ? RETURNING id, priority, message_id");
+    static final String[] DELETE_UNREFERENCED = texts(n -> "DELETE FROM messages WHERE id IN (" + placeholders(n)
+            + ") AND refs <= 1 RETURNING id, size");
+    static final String[] DEREF_MESSAGES = texts(n -> "UPDATE messages SET refs = refs - 1 WHERE id IN ("
             + placeholders(n) + ")");
 
     /** One message to insert with the number of its entries that are written ({@code refs}). */
@@ -106,11 +109,8 @@ final class RowBatches {
         List<Taken> taken = new ArrayList<>(ids.size());
         for (List<Long> chunk : chunks(ids)) {
             PreparedStatement delete = session.prepare(TAKE_ENTRIES[chunk.size() - 1]);
-            delete.setString(1, endpoint);
-            int p = 2;
-            for (long id : chunk) {
-                delete.setLong(p++, id);
-            }
+            bindIds(delete, chunk);
+            delete.setString(chunk.size() + 1, endpoint);
             try (ResultSet rs = delete.executeQuery()) {
                 while (rs.next()) {
                     taken.add(new Taken(rs.getLong(1), rs.getInt(2), rs.getLong(3)));
