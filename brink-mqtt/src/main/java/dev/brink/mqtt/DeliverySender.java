@@ -142,8 +142,9 @@ final class DeliverySender {
         } catch (RuntimeException e) {
             recorded = CompletableFuture.failedFuture(e);
         }
-        if (recorded.isDone()) { // recorded at once (the edge hub): no hop back to this context needed
-            afterAcknowledgement(id, recorded.isCompletedExceptionally() ? failureOf(recorded) : null);
+        if (recorded.isDone()) {
+            // Recorded at once (the edge hub): whenComplete runs right here, no hop back to this context needed.
+            recorded.whenComplete((v, e) -> afterAcknowledgement(id, e));
         } else {
             recorded.whenComplete((v, e) -> context.runOnContext(x -> afterAcknowledgement(id, e)));
         }
@@ -161,15 +162,6 @@ final class DeliverySender {
             delivered.remove(id);
         }
         fetchNextWindowIfDue();
-    }
-
-    private static Throwable failureOf(CompletableFuture<Void> failed) {
-        try {
-            failed.join();
-            return new IllegalStateException("failed");
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        }
     }
 
     /**
