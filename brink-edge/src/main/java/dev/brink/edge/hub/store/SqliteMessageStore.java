@@ -241,24 +241,24 @@ public final class SqliteMessageStore implements MessageStore {
 
     @Override
     public List<QueuedMessage> peek(String endpointId, int limit, Set<Long> skip) {
+        // A short queue is served from memory; a backed-up one (or one left by an earlier run) from the file.
+        List<QueuedMessage> live = peekInMemory(endpointId, limit, skip);
+        if (live != null) {
+            return live;
+        }
         long nowMs = clock.millis();
         List<Long> expired = new ArrayList<>();
-        // A short queue is served from memory; a backed-up one (or one left by an earlier run) from the file.
-        List<QueuedMessage> live = tails.peek(endpointId, limit, skip, nowMs, expired);
-        if (live == null) {
-            List<QueuedMessage> read = new ArrayList<>(limit);
-            readers.read(session -> {
-                try {
-                    readQueue(session, endpointId, limit, skip, nowMs, read, expired);
-                    return null;
-                } catch (SQLException e) {
-                    throw SqlSession.failure("read the queue of " + endpointId, e);
-                }
-            });
-            live = read;
-        }
+        List<QueuedMessage> read = new ArrayList<>(limit);
+        readers.read(session -> {
+            try {
+                readQueue(session, endpointId, limit, skip, nowMs, read, expired);
+                return null;
+            } catch (SQLException e) {
+                throw SqlSession.failure("read the queue of " + endpointId, e);
+            }
+        });
         dropExpired(endpointId, expired, nowMs);
-        return live;
+        return read;
     }
 
     @Override
