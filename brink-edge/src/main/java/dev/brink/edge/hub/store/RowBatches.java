@@ -1,37 +1,34 @@
 package dev.brink.edge.hub.store;
 
+import dev.brink.infra.sqlite.ManyRows;
 import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 
 /**
- * The writer's many-rows-per-statement forms: the message and entry rows of a group's appends, collected by
- * {@link #add} and inserted together ({@link #flush}); removals of many entries of one endpoint, and of the
- * messages they leave without references, in one statement per {@link #ROWS_PER_STATEMENT}. Measured need: one
+ * The writer's many-rows-per-statement forms ({@link ManyRows}): the message and entry rows of a group's appends,
+ * collected by {@link #add} and inserted together ({@link #flush}); removals of many entries of one endpoint, and of
+ * the messages they leave without references, {@link ManyRows#MAX_ROWS} to a statement. Measured need: one
  * statement step per row was most of the store writer's time at 1,000 routed messages in flight (every message
  * is written and removed there), as it was for the hub's events log. Writer thread only.
  */
 final class RowBatches {
-    /** Rows (or ids) per statement: 64 × 6 parameters is far below SQLite's limit of 32,766. */
-    static final int ROWS_PER_STATEMENT = 64;
-
-    private static final String[] INSERT_MESSAGES = texts(n -> StoreSchema.INSERT_MESSAGE
-            + ", (?, ?, ?, ?, ?, ?)".repeat(n - 1));
-    private static final String[] INSERT_ENTRIES = texts(n -> StoreSchema.INSERT_ENTRY
-            + ", (?, ?, ?, ?, ?)".repeat(n - 1));
+    private static final String[] INSERT_MESSAGES = ManyRows.texts(
+            n -> ManyRows.values(StoreSchema.INSERT_MESSAGE, "(?, ?, ?, ?, ?, ?)", n));
+    private static final String[] INSERT_ENTRIES = ManyRows.texts(
+            n -> ManyRows.values(StoreSchema.INSERT_ENTRY, "(?, ?, ?, ?, ?)", n));
     // The removals must find their rows by id (rowid), never through the queue index: with "endpoint = ?" SQLite
     // chose entries_queue and walked the whole queue for every statement (a 1,000,000-entry upstream drain slowed
     // to a crawl); the unary + keeps the endpoint check off the index. RowBatchesTest checks the plans.
-    static final String[] TAKE_ENTRIES = texts(n -> "DELETE FROM entries WHERE id IN (" + placeholders(n)
-            + ") AND +endpoint = ? RETURNING id, priority, message_id");
-    static final String[] DELETE_UNREFERENCED = texts(n -> "DELETE FROM messages WHERE id IN (" + placeholders(n)
-            + ") AND refs <= 1 RETURNING id, size");
-    static final String[] DEREF_MESSAGES = texts(n -> "UPDATE messages SET refs = refs - 1 WHERE id IN ("
-            + placeholders(n) + ")");
+    static final String[] TAKE_ENTRIES = ManyRows.texts(n -> "DELETE FROM entries WHERE id IN ("
+            + ManyRows.placeholders(n) + ") AND +endpoint = ? RETURNING id, priority, message_id");
+    static final String[] DELETE_UNREFERENCED = ManyRows.texts(n -> "DELETE FROM messages WHERE id IN ("
+            + ManyRows.placeholders(n) + ") AND refs <= 1 RETURNING id, size");
+    static final String[] DEREF_MESSAGES = ManyRows.texts(n -> "UPDATE messages SET refs = refs - 1 WHERE id IN ("
+            + ManyRows.placeholders(n) + ")");
 
     /** One message to insert with the number of its entries that are written ({@code refs}). */
     private record MessageRow(StoreWriter.Append append, int refs) {
@@ -68,7 +65,7 @@ final class RowBatches {
     /** Inserts every queued row (messages first: entries refer to them). */
     void flush() throws SQLException {
         try {
-            for (List<MessageRow> chunk : chunks(messages)) {
+            for (List<MessageRow> chunk : ManyRows.chunks(messages)) {
                 PreparedStatement insert = session.prepare(INSERT_MESSAGES[chunk.size() - 1]);
                 int p = 1;
                 for (MessageRow m : chunk) {
@@ -81,7 +78,7 @@ final class RowBatches {
                 }
                 insert.executeUpdate();
             }
-            for (List<EntryRow> chunk : chunks(entries)) {
+            for (List<EntryRow> chunk : ManyRows.chunks(entries)) {
                 PreparedStatement insert = session.prepare(INSERT_ENTRIES[chunk.size() - 1]);
                 int p = 1;
                 for (EntryRow r : chunk) {
@@ -107,7 +104,7 @@ final class RowBatches {
     /** Deletes those of {@code ids} that are entries of {@code endpoint}; returns what was deleted. */
     List<Taken> takeEntries(String endpoint, List<Long> ids) throws SQLException {
         List<Taken> taken = new ArrayList<>(ids.size());
-        for (List<Long> chunk : chunks(ids)) {
+        for (List<Long> chunk : ManyRows.chunks(ids)) {
             PreparedStatement delete = session.prepare(TAKE_ENTRIES[chunk.size() - 1]);
             bindIds(delete, chunk);
             delete.setString(chunk.size() + 1, endpoint);
@@ -126,7 +123,7 @@ final class RowBatches {
      */
     List<Freed> release(List<Long> messageIds) throws SQLException {
         List<Freed> freed = new ArrayList<>(messageIds.size());
-        for (List<Long> chunk : chunks(messageIds)) {
+        for (List<Long> chunk : ManyRows.chunks(messageIds)) {
             PreparedStatement delete = session.prepare(DELETE_UNREFERENCED[chunk.size() - 1]);
             bindIds(delete, chunk);
             java.util.Set<Long> gone = new java.util.HashSet<>();
@@ -151,26 +148,5 @@ final class RowBatches {
         for (long id : ids) {
             ps.setLong(p++, id);
         }
-    }
-
-    private static <T> List<List<T>> chunks(List<T> rows) {
-        List<List<T>> chunks = new ArrayList<>((rows.size() + ROWS_PER_STATEMENT - 1) / ROWS_PER_STATEMENT);
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            chunks.add(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT)));
-        }
-        return chunks;
-    }
-
-    private static String placeholders(int n) {
-        return "?" + ", ?".repeat(n - 1);
-    }
-
-    /** The statement for 1 … {@link #ROWS_PER_STATEMENT} rows, built once. */
-    private static String[] texts(IntFunction<String> forRows) {
-        String[] texts = new String[ROWS_PER_STATEMENT];
-        for (int n = 1; n <= ROWS_PER_STATEMENT; n++) {
-            texts[n - 1] = forRows.apply(n);
-        }
-        return texts;
     }
 }

@@ -3,6 +3,7 @@ package dev.brink.edge.hub.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.brink.core.route.StoreAndForwardSettings;
+import dev.brink.infra.sqlite.ManyRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,7 +31,7 @@ class RowBatchesTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             for (String[] texts : List.of(RowBatches.TAKE_ENTRIES, RowBatches.DELETE_UNREFERENCED,
                     RowBatches.DEREF_MESSAGES)) {
-                for (String sql : List.of(texts[0], texts[RowBatches.ROWS_PER_STATEMENT - 1])) {
+                for (String sql : List.of(texts[0], texts[ManyRows.MAX_ROWS - 1])) {
                     assertThat(plan(c, sql)).as(sql).isNotEmpty()
                             .allSatisfy(step -> assertThat(step).contains("INTEGER PRIMARY KEY (rowid=?)")
                                     .doesNotContain("entries_queue"));

@@ -2,6 +2,7 @@ package dev.brink.hub.events.sqlite;
 
 import dev.brink.hub.events.DeviceEvent;
 import dev.brink.infra.sqlite.GroupListener;
+import dev.brink.infra.sqlite.ManyRows;
 import dev.brink.infra.sqlite.SqlSession;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,23 +14,14 @@ import java.util.List;
  * Offsets follow the group commit ({@link GroupListener}): handed out by the tasks of a group, published to
  * {@link #nextOffset()} once the group is durable, and taken back if it rolls back, so they stay dense and
  * a failed group leaves no gap. The rows of a group are collected by the tasks and written together just before
- * the COMMIT ({@link #beforeCommit}), up to {@link #ROWS_PER_INSERT} per statement: one statement step per row was
+ * the COMMIT ({@link #beforeCommit}), up to {@link ManyRows#MAX_ROWS} per statement: one statement step per row was
  * most of the single writer's time, which every device's telemetry passes through. All but {@link #nextOffset()}
  * run on the writer thread only.
  */
 final class EventAppender implements GroupListener {
-    /** Rows per multi-row INSERT (7 parameters each, far below SQLite's limit of 32,766). */
-    static final int ROWS_PER_INSERT = 64;
-    /** {@link SqliteEventLog#INSERT} with 1 … {@link #ROWS_PER_INSERT} value tuples, built once. */
-    private static final String[] INSERTS = new String[ROWS_PER_INSERT];
-
-    static {
-        StringBuilder sql = new StringBuilder(SqliteEventLog.INSERT);
-        for (int n = 1; n <= ROWS_PER_INSERT; n++) {
-            INSERTS[n - 1] = sql.toString();
-            sql.append(", (?, ?, ?, ?, ?, ?, ?)");
-        }
-    }
+    /** {@link SqliteEventLog#INSERT} with 1 … {@link ManyRows#MAX_ROWS} value tuples. */
+    private static final String[] INSERTS = ManyRows.texts(
+            n -> ManyRows.values(SqliteEventLog.INSERT, "(?, ?, ?, ?, ?, ?, ?)", n));
 
     private record Row(long offset, DeviceEvent event, String systemJson, String applicationJson) {
     }
@@ -63,8 +55,7 @@ final class EventAppender implements GroupListener {
     @Override
     public void beforeCommit() {
         try {
-            for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-                List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            for (List<Row> chunk : ManyRows.chunks(rows)) {
                 PreparedStatement insert = session.prepare(INSERTS[chunk.size() - 1]);
                 int p = 1;
                 for (Row r : chunk) {
