@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The writer's many-rows-per-statement forms ({@link ManyRows}): the message and entry rows of a group's appends,
@@ -40,10 +42,6 @@ final class RowBatches {
 
     /** An entry {@link #takeEntries} deleted. */
     record Taken(long id, int priority, long messageId) {
-    }
-
-    /** A message {@link #deleteUnreferenced} deleted, with its share of the disk bound. */
-    record Freed(long id, long size) {
     }
 
     private final SqlSession session;
@@ -118,19 +116,19 @@ final class RowBatches {
     }
 
     /**
-     * Each of {@code messageIds} (distinct) loses one reference: those with their last one are deleted (returned
-     * with their size), the others counted down.
+     * Each of {@code messageIds} (distinct) loses one reference: those with their last one are deleted, the others
+     * counted down. Returns the deleted messages' share of the disk bound.
      */
-    List<Freed> release(List<Long> messageIds) throws SQLException {
-        List<Freed> freed = new ArrayList<>(messageIds.size());
+    long release(List<Long> messageIds) throws SQLException {
+        long freedBytes = 0;
         for (List<Long> chunk : ManyRows.chunks(messageIds)) {
             PreparedStatement delete = session.prepare(DELETE_UNREFERENCED[chunk.size() - 1]);
             bindIds(delete, chunk);
-            java.util.Set<Long> gone = new java.util.HashSet<>();
+            Set<Long> gone = new HashSet<>();
             try (ResultSet rs = delete.executeQuery()) {
                 while (rs.next()) {
-                    freed.add(new Freed(rs.getLong(1), rs.getLong(2)));
                     gone.add(rs.getLong(1));
+                    freedBytes += rs.getLong(2);
                 }
             }
             if (gone.size() < chunk.size()) {
@@ -140,7 +138,7 @@ final class RowBatches {
                 deref.executeUpdate();
             }
         }
-        return freed;
+        return freedBytes;
     }
 
     private static void bindIds(PreparedStatement ps, List<Long> ids) throws SQLException {

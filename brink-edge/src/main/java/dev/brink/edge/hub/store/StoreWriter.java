@@ -119,9 +119,7 @@ final class StoreWriter implements GroupListener {
                     }
                 }
             });
-            for (RowBatches.Freed f : batches.release(once)) {
-                delta.freedBytes += f.size();
-            }
+            delta.freedBytes += batches.release(once);
             return null;
         } catch (SQLException e) {
             throw SqlSession.failure("remove delivered entries", e);
