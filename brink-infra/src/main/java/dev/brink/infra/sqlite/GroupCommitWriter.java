@@ -165,10 +165,7 @@ public final class GroupCommitWriter<V> {
         Pending<V, ?> next;
         while (group.size() < options.maxGroup() && (next = queue.peek()) != null
                 && (next == stop || now - next.queuedAt >= oldEnough)) {
-            group.add(queue.poll());
-            if (next == stop) {
-                return;
-            }
+            group.add(queue.poll()); // nothing is ever queued behind the stop mark (the gate)
         }
     }
 
