@@ -110,10 +110,6 @@ final class QueueTails {
             state.set(FAILED);
         }
 
-        boolean cancelled() {
-            return state.get() == CANCELLED;
-        }
-
         Message message() {
             Message m = message;
             if (m == null) {
@@ -136,6 +132,11 @@ final class QueueTails {
         final Map<Long, Entry> byId = new HashMap<>();
         boolean complete;
         long bytes;
+
+        /** Within the bound with {@code e} added. */
+        boolean hasRoomFor(Entry e) {
+            return byId.size() < MAX_ENTRIES && bytes + e.bytes() <= MAX_BYTES;
+        }
     }
 
     private final Map<String, Tail> tails = new HashMap<>(); // guarded by this
@@ -175,7 +176,7 @@ final class QueueTails {
         boolean all = true;
         for (Entry e : entries) {
             Tail t = tail(e.endpoint());
-            if (!t.complete || t.byId.size() >= MAX_ENTRIES || t.bytes + e.bytes() > MAX_BYTES) {
+            if (!t.complete || !t.hasRoomFor(e)) {
                 all = false; // the commit adds it if there is room by then, or makes the tail incomplete
                 continue;
             }
@@ -248,7 +249,7 @@ final class QueueTails {
         if (!t.complete || t.byId.containsKey(e.id())) {
             return; // not served from memory, or shown since its offer
         }
-        if (t.byId.size() >= MAX_ENTRIES || t.bytes + e.bytes() > MAX_BYTES) {
+        if (!t.hasRoomFor(e)) {
             // Offered entries not committed yet vanish from peeks until their commit: their appenders must tell
             // the readers again then (Entry.hidden).
             t.byId.values().forEach(x -> x.hidden = true);
